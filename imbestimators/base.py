@@ -1,0 +1,209 @@
+"""Sampler base classes, built on :mod:`imblearn.base`.
+
+Our bases subclass imbalanced-learn's ``BaseOverSampler``, ``BaseUnderSampler``
+and ``BaseCleaningSampler``, so that ``sampling_strategy`` keeps exactly
+imbalanced-learn's meaning (it is resolved by
+:func:`imblearn.utils.check_sampling_strategy`), the samplers compose in
+:class:`imblearn.pipeline.Pipeline`, and imbalanced-learn's own estimator checks
+recognise them.
+
+What we add is a template method :meth:`BaseSampler.fit_resample` that keeps
+pandas in -> pandas out with every column's dtype: rows that are copies of
+input rows are taken from the input frame itself (no round trip through a
+NumPy array), and only synthetic rows are cast back to the input dtypes.
+"""
+
+import numbers
+
+import numpy as np
+from imblearn.over_sampling.base import BaseOverSampler as _ImbBaseOverSampler
+from imblearn.under_sampling.base import (
+    BaseCleaningSampler as _ImbBaseCleaningSampler,
+)
+from imblearn.under_sampling.base import BaseUnderSampler as _ImbBaseUnderSampler
+from imblearn.utils import check_sampling_strategy, check_target_type
+from scipy import sparse
+from sklearn.preprocessing import label_binarize
+from sklearn.utils.multiclass import check_classification_targets
+
+from imbestimators.utils._param_validation import _fit_context, validate_data
+from imbestimators.utils._validation import (
+    cast_like_frame,
+    is_pandas_frame,
+    is_pandas_series,
+    label_repr,
+)
+
+__all__ = ["BaseCleaningSampler", "BaseOverSampler", "BaseUnderSampler"]
+
+
+class _SamplerMixin:
+    """``fit_resample`` template shared by all our samplers.
+
+    Subclasses implement ``_fit_resample(X, y)`` on validated arrays and return
+    ``(X_resampled, y_resampled)`` arrays. Samplers whose output rows are all
+    copies of input rows set ``sample_indices_`` and leave ``_copies_rows``
+    True; their pandas output is then taken from the input frame by position.
+    """
+
+    #: output rows are exactly ``X[sample_indices_]`` when ``sample_indices_`` is set
+    _copies_rows = True
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        """Validate X and y; y may be one-vs-all encoded (imbalanced-learn's rule)."""
+        if accept_sparse is None:
+            accept_sparse = ["csr", "csc"]
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        X, y = validate_data(self, X=X, y=y, reset=True, accept_sparse=accept_sparse)
+        return X, y, binarize_y
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_resample(self, X, y, **params):
+        """Resample the dataset.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Data to resample. It is never modified.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        **params : dict
+            Extra parameters for the sampler.
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe, sparse matrix, list} of shape \
+                (n_samples_new, n_features)
+            Resampled data, of the same container type (and, for a dataframe,
+            the same column dtypes) as ``X``.
+        y_resampled : {ndarray, series, dataframe, list} of shape (n_samples_new,)
+            Labels of ``X_resampled``, of the same container type as ``y``.
+        """
+        check_classification_targets(y)
+        X_in, y_in = X, y
+        X, y, binarize_y = self._check_X_y(X, y)
+        self.sampling_strategy_ = check_sampling_strategy(
+            self.sampling_strategy, y, self._sampling_type
+        )
+        X_res, y_res = self._fit_resample(X, y, **params)
+        if binarize_y:
+            y_res = label_binarize(y_res, classes=np.unique(y))
+        return self._format_X(X_in, X_res), self._format_y(X_in, y_in, y_res)
+
+    def _format_X(self, X_in, X_res):
+        if isinstance(X_in, list):
+            return X_res.tolist() if not sparse.issparse(X_res) else X_res
+        if not is_pandas_frame(X_in):
+            return X_res
+        import pandas as pd
+
+        if sparse.issparse(X_res):
+            return pd.DataFrame.sparse.from_spmatrix(X_res, columns=X_in.columns)
+        if self._copies_rows and hasattr(self, "sample_indices_"):
+            return X_in.iloc[self.sample_indices_].reset_index(drop=True)
+        return self._synthetic_frame(X_in, X_res)
+
+    def _synthetic_frame(self, X_in, X_res):
+        """Frame of the output rows when some are not copies of input rows."""
+        return cast_like_frame(X_res, X_in)
+
+    def _format_y(self, X_in, y_in, y_res):
+        if isinstance(y_in, list):
+            return y_res.tolist()
+        if is_pandas_series(y_in):
+            import pandas as pd
+
+            y_out = pd.Series(y_res, dtype=y_in.dtype, name=y_in.name)
+        elif is_pandas_frame(y_in):
+            y_out = cast_like_frame(np.asarray(y_res).reshape(len(y_res), -1), y_in)
+        else:
+            return y_res
+        if is_pandas_frame(X_in):
+            y_out.index = range(len(y_out))
+        return y_out
+
+
+class BaseOverSampler(_SamplerMixin, _ImbBaseOverSampler):
+    """Base class for our over-samplers.
+
+    Over-samplers keep every original row unchanged and in order and append the
+    new rows after them; with a dataframe input the original rows are the
+    input frame's own rows.
+    """
+
+    def _synthetic_frame(self, X_in, X_res):
+        import pandas as pd
+
+        n_original = len(X_in)
+        new_rows = cast_like_frame(X_res[n_original:], X_in)
+        return pd.concat(
+            [X_in.reset_index(drop=True), new_rows], axis=0, ignore_index=True
+        )
+
+
+class BaseUnderSampler(_SamplerMixin, _ImbBaseUnderSampler):
+    """Base class for our under-samplers that control the number of samples."""
+
+
+class BaseCleaningSampler(_SamplerMixin, _ImbBaseCleaningSampler):
+    """Base class for our cleaning under-samplers (data-driven counts)."""
+
+
+def check_class_sizes(y, targeted, n_required, *, parameter, value, estimator, hint):
+    """Raise a ValueError naming every targeted class with too few samples.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Labels.
+    targeted : iterable
+        Classes the sampler works on.
+    n_required : int
+        Minimum number of samples each targeted class needs.
+    parameter : str
+        Name of the parameter that sets the requirement, e.g. ``"k_neighbors"``.
+    value : object
+        Its value, as shown in the message.
+    estimator : str
+        Name of the estimator.
+    hint : str
+        How the user can fix it.
+    """
+    classes, counts = np.unique(y, return_counts=True)
+    count_of = dict(zip(classes.tolist(), counts.tolist()))
+    too_small = [
+        (klass, count_of.get(klass, 0))
+        for klass in targeted
+        if count_of.get(klass, 0) < n_required
+    ]
+    if not too_small:
+        return
+    listing = ", ".join(
+        f"class {label_repr(klass)} has {count}" for klass, count in too_small
+    )
+    raise ValueError(
+        f"{estimator}: {parameter}={value} needs at least {n_required} samples in "
+        f"each resampled class, but {listing}. {hint}"
+    )
+
+
+def n_neighbors_from(param, name):
+    """Number of neighbours a ``k_neighbors``-style parameter asks for.
+
+    An int is the number itself; a neighbours estimator (imbalanced-learn's
+    convention) counts the sample itself, so it asks for ``n_neighbors - 1``.
+    """
+    if isinstance(param, numbers.Integral):
+        return int(param)
+    n = getattr(param, "n_neighbors", None)
+    if not isinstance(n, numbers.Integral) or n < 2:
+        raise ValueError(
+            f"{name} must be an int or a neighbours estimator with an integer "
+            f"n_neighbors >= 2 (it counts the sample itself); got {param!r}."
+        )
+    return int(n) - 1
+
+
+def neighbors_estimator(param):
+    """The user's neighbours estimator, or None when ``param`` is an int."""
+    return None if isinstance(param, numbers.Integral) else param

@@ -1,0 +1,8 @@
+"""Over-samplers: random over-sampling and the SMOTE family, written in NumPy."""
+
+from imbestimators.over_sampling._adasyn import ADASYN
+from imbestimators.over_sampling._random import RandomOverSampler
+from imbestimators.over_sampling._smote import SMOTE, BorderlineSMOTE
+from imbestimators.over_sampling._smotenc import SMOTENC
+
+__all__ = ["ADASYN", "SMOTE", "SMOTENC", "BorderlineSMOTE", "RandomOverSampler"]

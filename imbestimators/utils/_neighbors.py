@@ -1,0 +1,523 @@
+"""The one exact k-nearest-neighbours engine of imbestimators.
+
+Every sampler and diagnostic asks its neighbour questions here, in whichever
+shape it needs (a class against itself, the minority against all rows, the
+majority against the minority, all rows against all rows), through
+:class:`NeighborsIndex`.
+
+How the exact answer is obtained
+--------------------------------
+Euclidean neighbours are found in two stages:
+
+1. *Screening*: squared distances are approximated with the BLAS-friendly
+   expansion ``|q|^2 + |r|^2 - 2 q.r`` block by block, in the input's own
+   precision (float32 stays float32), keeping ``m >= k`` candidates per query
+   row. Memory is bounded by ``working_memory`` whatever the number of rows:
+   one block of distances, never the full matrix. In low dimension a
+   :class:`scipy.spatial.cKDTree` produces the candidates instead.
+2. *Refinement and certification*: the candidates' distances are recomputed
+   in float64 from the coordinate differences (no cancellation), ordered by
+   ``(distance, index)``, and the result is certified against a rigorous bound
+   on the screening error. Rows that cannot be certified (near ties, heavy
+   duplication) are screened again with more candidates until they are.
+
+So the neighbours returned are the exact ``k`` nearest, ties broken towards
+the lower reference index, and they do not depend on how many threads BLAS
+used for the screening.
+"""
+
+import numbers
+
+import numpy as np
+from scipy import sparse
+from scipy.spatial import cKDTree
+from sklearn.base import clone
+
+__all__ = ["NeighborsIndex", "kneighbors"]
+
+#: default bound on the temporary memory of one screening block, in bytes
+WORKING_MEMORY = 256 * 2**20
+
+# cKDTree beats BLAS screening only in low dimension (measured in
+# benchmarks/bench_neighbors.py: the crossover lies between 10 and 16 features)
+_KDTREE_MAX_FEATURES = 12
+_KDTREE_MIN_REFERENCE = 512
+
+# extra candidates screened beyond k, so that near ties rarely need a second pass
+_MIN_EXTRA_CANDIDATES = 8
+
+# columns screened with argpartition before the cheaper threshold filter starts
+_SEED_COLUMNS = 2048
+
+
+class NeighborsIndex:
+    """Exact k-nearest-neighbour queries against a fixed set of reference rows.
+
+    Parameters
+    ----------
+    reference : {ndarray, sparse matrix} of shape (n_reference, n_features)
+        Rows among which neighbours are searched. Floating dtype; it is not
+        copied and never modified.
+    algorithm : {"auto", "brute", "kd_tree"}, default="auto"
+        ``"brute"`` screens with blocked matrix products, ``"kd_tree"`` with a
+        :class:`scipy.spatial.cKDTree` (dense only). ``"auto"`` takes the tree
+        in low dimension and brute force otherwise.
+    estimator : object with ``fit`` and ``kneighbors``, default=None
+        A scikit-learn style neighbours estimator (e.g.
+        :class:`~sklearn.neighbors.NearestNeighbors` with a custom metric). It
+        is cloned and fitted on ``reference`` and answers every query instead
+        of the built-in engine; the exactness and tie guarantees are then its
+        own.
+    working_memory : int, default=None
+        Bound, in bytes, on the temporary distance blocks. ``None`` means
+        256 MiB.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbestimators.utils import NeighborsIndex
+    >>> X = np.array([[0.0], [1.0], [3.0], [4.0]])
+    >>> index = NeighborsIndex(X)
+    >>> index.kneighbors(1)  # each row's nearest other row
+    array([[1],
+           [0],
+           [3],
+           [2]])
+    >>> dist, ind = index.kneighbors(2, query=np.array([[2.0]]), return_distance=True)
+    >>> ind, dist
+    (array([[1, 2]]), array([[1., 1.]]))
+    """
+
+    def __init__(
+        self, reference, *, algorithm="auto", estimator=None, working_memory=None
+    ):
+        self.reference = reference
+        self.n_reference, self.n_features = reference.shape
+        self.working_memory = working_memory or WORKING_MEMORY
+        self.is_sparse = sparse.issparse(reference)
+        self.estimator = None
+        self.algorithm = self._resolve_algorithm(algorithm, estimator)
+        if self.algorithm == "estimator":
+            self.estimator = clone(estimator).fit(reference)
+        elif self.algorithm == "kd_tree":
+            self._tree = cKDTree(np.asarray(reference, dtype=np.float64))
+        else:
+            self._ref_sq_norms = _row_sq_norms(reference)
+
+    def _resolve_algorithm(self, algorithm, estimator):
+        if estimator is not None:
+            return "estimator"
+        if algorithm not in ("auto", "brute", "kd_tree"):
+            raise ValueError(
+                f"algorithm must be 'auto', 'brute' or 'kd_tree'; got {algorithm!r}."
+            )
+        if algorithm == "kd_tree" and self.is_sparse:
+            raise ValueError("algorithm='kd_tree' does not accept sparse reference.")
+        if algorithm != "auto":
+            return algorithm
+        low_dim = self.n_features <= _KDTREE_MAX_FEATURES
+        big = self.n_reference >= _KDTREE_MIN_REFERENCE
+        return "kd_tree" if (low_dim and big and not self.is_sparse) else "brute"
+
+    def kneighbors(
+        self,
+        n_neighbors,
+        query=None,
+        *,
+        exclude=None,
+        largest=False,
+        return_distance=False,
+    ):
+        """Find the ``n_neighbors`` nearest (or farthest) reference rows.
+
+        Parameters
+        ----------
+        n_neighbors : int
+            Number of neighbours per query row.
+        query : {ndarray, sparse matrix} of shape (n_query, n_features), \
+                default=None
+            Query rows. ``None`` queries the reference rows themselves and
+            excludes each row from its own neighbours (by index, so an exact
+            duplicate of a row is still its neighbour).
+        exclude : array-like of int of shape (n_query,), default=None
+            For each query row, one reference index that may not be returned
+            (typically the query row's own position in the reference), or -1.
+        largest : bool, default=False
+            Return the farthest rows instead of the nearest (brute force only).
+        return_distance : bool, default=False
+            Also return the Euclidean distances.
+
+        Returns
+        -------
+        distances : ndarray of shape (n_query, n_neighbors)
+            Only when ``return_distance=True``; float64.
+        indices : ndarray of shape (n_query, n_neighbors)
+            Reference row indices ordered by distance, ties broken towards the
+            lower index.
+        """
+        if query is None:
+            query = self.reference
+            if exclude is None:
+                exclude = np.arange(self.n_reference)
+        exclude = self._check_exclude(exclude, query.shape[0])
+        self._check_n_neighbors(n_neighbors, exclude)
+        if self.algorithm == "estimator":
+            dist, ind = self._query_estimator(query, n_neighbors, exclude, largest)
+        else:
+            dist, ind = self._query_exact(query, n_neighbors, exclude, largest)
+        return (dist, ind) if return_distance else ind
+
+    def _check_exclude(self, exclude, n_query):
+        if exclude is None:
+            return None
+        exclude = np.asarray(exclude, dtype=np.intp)
+        if exclude.shape != (n_query,):
+            raise ValueError(
+                f"exclude must have shape ({n_query},), one index per query row; "
+                f"got shape {exclude.shape}."
+            )
+        return exclude
+
+    def _check_n_neighbors(self, n_neighbors, exclude):
+        if not isinstance(n_neighbors, numbers.Integral) or n_neighbors < 1:
+            raise ValueError(
+                f"n_neighbors must be an integer >= 1; got {n_neighbors!r}."
+            )
+        available = self.n_reference - int(exclude is not None and np.any(exclude >= 0))
+        if n_neighbors > available:
+            raise ValueError(
+                f"n_neighbors={n_neighbors} neighbours were requested among "
+                f"{available} candidate reference rows."
+            )
+
+    # -- built-in exact engine ------------------------------------------------
+    def _query_exact(self, query, k, exclude, largest):
+        if largest and self.algorithm == "kd_tree":
+            # a KD-tree cannot search for the farthest rows: screen by brute force
+            self._ref_sq_norms = _row_sq_norms(self.reference)
+            screen = self._screen_brute
+        else:
+            screen = (
+                self._screen_tree if self.algorithm == "kd_tree" else self._screen_brute
+            )
+        n_query = query.shape[0]
+        q_sq_norms = _row_sq_norms(query)
+        sign = -1.0 if largest else 1.0
+        out_sq = np.empty((n_query, k), dtype=np.float64)
+        out_ind = np.empty((n_query, k), dtype=np.intp)
+        n_available = self.n_reference - int(
+            exclude is not None and np.any(exclude >= 0)
+        )
+        n_candidates = min(n_available, max(2 * k, k + _MIN_EXTRA_CANDIDATES))
+        pending = np.arange(n_query)
+        while pending.size:
+            rows_exclude = None if exclude is None else exclude[pending]
+            sub_query = query[pending]
+            candidates, bound = screen(
+                sub_query, q_sq_norms[pending], n_candidates, rows_exclude, sign
+            )
+            sq_dist, ind = self._refine(sub_query, candidates, sign)
+            done = (n_candidates >= n_available) | (sign * sq_dist[:, k - 1] < bound)
+            out_sq[pending[done]] = sq_dist[done, :k]
+            out_ind[pending[done]] = ind[done, :k]
+            pending = pending[~done]
+            n_candidates = min(n_available, 4 * n_candidates)
+        return np.sqrt(out_sq), out_ind
+
+    def _query_block_rows(self, n_columns, itemsize):
+        # one distance block (itemsize) plus a boolean mask and index temporaries
+        bytes_per_entry = itemsize + 9
+        return max(1, int(self.working_memory // (n_columns * bytes_per_entry)))
+
+    def _screen_brute(self, query, q_sq_norms, m, exclude, sign):
+        """Keep, per query row, the ``m`` smallest approximate signed distances.
+
+        Returns the candidate indices and, per row, a lower bound on the exact
+        signed squared distance of every row that was not kept.
+        """
+        n_query = query.shape[0]
+        dtype = _float_dtype(self.reference, query)
+        n_cols = min(self.n_reference, 2**16)
+        n_rows = self._query_block_rows(n_cols, np.dtype(dtype).itemsize)
+        candidates = np.empty((n_query, m), dtype=np.intp)
+        kept_max = np.empty(n_query, dtype=np.float64)
+        for start in range(0, n_query, n_rows):
+            rows = slice(start, min(start + n_rows, n_query))
+            block_excl = None if exclude is None else exclude[rows]
+            cand, vals = self._screen_block(
+                query[rows], q_sq_norms[rows], m, block_excl, sign, n_cols, dtype
+            )
+            candidates[rows] = cand
+            kept_max[rows] = vals.max(axis=1)
+        error = self._screening_error(q_sq_norms, dtype)
+        return candidates, kept_max - error
+
+    def _screening_error(self, q_sq_norms, dtype):
+        # Rounding error of |q|^2 + |r|^2 - 2 q.r: each term carries at most
+        # about n_features units in the last place of |q|^2 + |r|^2 (Higham,
+        # Accuracy and Stability of Numerical Algorithms, ch. 3); doubled for
+        # safety and taken at the largest reference norm.
+        unit = np.finfo(dtype).eps
+        scale = q_sq_norms + self._ref_sq_norms.max(initial=0.0)
+        return (2 * self.n_features + 8) * unit * scale
+
+    def _screen_block(self, query, q_sq_norms, m, exclude, sign, n_cols, dtype):
+        n_rows = query.shape[0]
+        best_val = np.empty((n_rows, 0), dtype=dtype)
+        best_ind = np.empty((n_rows, 0), dtype=np.intp)
+        seed_end = min(self.n_reference, max(_SEED_COLUMNS, 4 * m))
+        spans = [(0, seed_end)] + [
+            (s, min(s + n_cols, self.n_reference))
+            for s in range(seed_end, self.n_reference, n_cols)
+        ]
+        for first, last in spans:
+            dist = self._approx_sq_distances(query, q_sq_norms, first, last, dtype)
+            if sign < 0:
+                np.negative(dist, out=dist)
+            if exclude is not None:
+                _mask_excluded(dist, exclude, first, last)
+            if best_val.shape[1] < m:
+                new_val, new_ind = _smallest_per_row(dist, m)
+                new_ind += first
+            else:
+                new_val, new_ind = _below_threshold(dist, best_val.max(axis=1), first)
+            best_val, best_ind = _merge_smallest(
+                best_val, best_ind, new_val, new_ind, m
+            )
+        return best_ind, best_val
+
+    def _approx_sq_distances(self, query, q_sq_norms, first, last, dtype):
+        ref = self.reference[first:last]
+        if self.is_sparse or sparse.issparse(query):
+            prod = query @ ref.T
+            prod = prod.toarray() if sparse.issparse(prod) else np.asarray(prod)
+            dist = prod.astype(dtype, copy=False)
+        else:
+            dist = query.astype(dtype, copy=False) @ ref.astype(dtype, copy=False).T
+        dist *= -2
+        dist += q_sq_norms.astype(dtype)[:, None]
+        dist += self._ref_sq_norms[first:last].astype(dtype)[None, :]
+        return dist
+
+    def _screen_tree(self, query, q_sq_norms, m, exclude, sign):
+        n_extra = 1 + int(exclude is not None)
+        n_ask = min(self.n_reference, m + n_extra)
+        dense_query = np.asarray(query, dtype=np.float64)
+        dist, ind = self._tree.query(dense_query, k=n_ask, workers=-1)
+        dist, ind = dist.reshape(len(query), n_ask), ind.reshape(len(query), n_ask)
+        if exclude is not None:
+            dist, ind = _drop_excluded(dist, ind, exclude)
+        candidates = ind[:, :m]
+        if ind.shape[1] > m:
+            # rows beyond the m candidates are at least this far (tree distances
+            # are computed in float64 from the differences: error of a few ulps)
+            next_sq = dist[:, m] ** 2
+            bound = next_sq * (1 - 64 * np.finfo(np.float64).eps)
+        else:
+            bound = np.full(len(query), np.inf)
+        return candidates, bound
+
+    def _refine(self, query, candidates, sign):
+        """Exact float64 squared distances of the candidates, sorted with ties
+        broken towards the lower index."""
+        if self.is_sparse or sparse.issparse(query):
+            sq_dist = self._refine_sparse(query, candidates)
+        else:
+            sq_dist = _exact_sq_distances(
+                np.asarray(query), self.reference, candidates, self.working_memory
+            )
+        order = np.lexsort((candidates, sign * sq_dist), axis=-1)
+        return (
+            np.take_along_axis(sq_dist, order, axis=1),
+            np.take_along_axis(candidates, order, axis=1),
+        )
+
+    def _refine_sparse(self, query, candidates):
+        n_query, m = candidates.shape
+        query = sparse.csr_matrix(query, dtype=np.float64)
+        ref = sparse.csr_matrix(self.reference, dtype=np.float64)
+        repeated = query[np.repeat(np.arange(n_query), m)]
+        neighbours = ref[candidates.ravel()]
+        cross = np.asarray(repeated.multiply(neighbours).sum(axis=1)).ravel()
+        sq_dist = (
+            _row_sq_norms(repeated).astype(np.float64)
+            + _row_sq_norms(neighbours).astype(np.float64)
+            - 2 * cross
+        )
+        return np.maximum(sq_dist, 0).reshape(n_query, m)
+
+    # -- user-provided estimator ---------------------------------------------
+    def _query_estimator(self, query, k, exclude, largest):
+        if largest:
+            raise ValueError("largest=True is not available with a custom estimator.")
+        n_ask = k + int(exclude is not None)
+        dist, ind = self.estimator.kneighbors(query, n_neighbors=n_ask)
+        if exclude is not None:
+            dist, ind = _drop_excluded(dist, ind, exclude)
+        return np.asarray(dist)[:, :k], np.asarray(ind)[:, :k]
+
+
+def kneighbors(
+    reference,
+    n_neighbors,
+    query=None,
+    *,
+    exclude=None,
+    largest=False,
+    return_distance=False,
+    algorithm="auto",
+    estimator=None,
+    working_memory=None,
+):
+    """Exact k nearest neighbours of query rows among reference rows.
+
+    A one-shot shortcut for :meth:`NeighborsIndex.kneighbors`; build a
+    :class:`NeighborsIndex` to query the same reference several times.
+
+    Parameters
+    ----------
+    reference : {ndarray, sparse matrix} of shape (n_reference, n_features)
+        Rows among which neighbours are searched.
+    n_neighbors : int
+        Number of neighbours per query row.
+    query : {ndarray, sparse matrix} of shape (n_query, n_features), default=None
+        ``None`` queries the reference rows, each excluded from its own result.
+    exclude : array-like of int of shape (n_query,), default=None
+        One reference index per query row that may not be returned, or -1.
+    largest : bool, default=False
+        Return the farthest rows instead of the nearest.
+    return_distance : bool, default=False
+        Also return the Euclidean distances.
+    algorithm : {"auto", "brute", "kd_tree"}, default="auto"
+        Screening algorithm, see :class:`NeighborsIndex`.
+    estimator : object with ``fit`` and ``kneighbors``, default=None
+        A neighbours estimator to use instead of the built-in engine.
+    working_memory : int, default=None
+        Bound on temporary memory in bytes (256 MiB when ``None``).
+
+    Returns
+    -------
+    distances : ndarray of shape (n_query, n_neighbors)
+        Only when ``return_distance=True``.
+    indices : ndarray of shape (n_query, n_neighbors)
+        Reference row indices, nearest first, ties towards the lower index.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbestimators.utils import kneighbors
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [5.0, 5.0]])
+    >>> kneighbors(X, 1)
+    array([[1],
+           [0],
+           [1]])
+    """
+    index = NeighborsIndex(
+        reference,
+        algorithm=algorithm,
+        estimator=estimator,
+        working_memory=working_memory,
+    )
+    return index.kneighbors(
+        n_neighbors,
+        query,
+        exclude=exclude,
+        largest=largest,
+        return_distance=return_distance,
+    )
+
+
+def _float_dtype(*arrays):
+    if all(a.dtype == np.float32 for a in arrays):
+        return np.float32
+    return np.float64
+
+
+def _row_sq_norms(X):
+    if sparse.issparse(X):
+        X = sparse.csr_matrix(X)
+        return np.asarray(X.multiply(X).sum(axis=1), dtype=np.float64).ravel()
+    X = np.asarray(X)
+    # float64 accumulation: the norms enter every distance of the row
+    return np.einsum("ij,ij->i", X, X, dtype=np.float64)
+
+
+def _mask_excluded(dist, exclude, first, last):
+    rows = np.flatnonzero((exclude >= first) & (exclude < last))
+    dist[rows, exclude[rows] - first] = np.inf
+
+
+def _smallest_per_row(dist, m):
+    """The ``m`` smallest values of each row (unordered) and their columns."""
+    if dist.shape[1] <= m:
+        ind = np.broadcast_to(np.arange(dist.shape[1]), dist.shape).copy()
+        return dist, ind
+    ind = np.argpartition(dist, m - 1, axis=1)[:, :m]
+    return np.take_along_axis(dist, ind, axis=1), ind
+
+
+def _below_threshold(dist, threshold, first):
+    """Entries strictly below their row's threshold, as a ragged (row, col) set.
+
+    After the first columns of a block, only a few entries per row can still
+    enter the ``m`` best: a vectorised comparison finds them at a fraction of
+    the cost of a partition of the whole block.
+    """
+    rows, cols = np.nonzero(dist < threshold[:, None])
+    return (rows, dist[rows, cols]), cols + first
+
+
+def _merge_smallest(best_val, best_ind, new_val, new_ind, m):
+    """Merge new candidates into the ``m`` best per row."""
+    if isinstance(new_val, tuple):
+        rows, values = new_val
+        if rows.size == 0:
+            return best_val, best_ind
+        return _merge_ragged(best_val, best_ind, rows, values, new_ind, m)
+    val = np.hstack((best_val, new_val))
+    ind = np.hstack((best_ind, new_ind))
+    return _smallest_with_index(val, ind, m)
+
+
+def _smallest_with_index(val, ind, m):
+    if val.shape[1] <= m:
+        return val, ind
+    keep = np.argpartition(val, m - 1, axis=1)[:, :m]
+    return np.take_along_axis(val, keep, axis=1), np.take_along_axis(ind, keep, axis=1)
+
+
+def _merge_ragged(best_val, best_ind, rows, values, cols, m):
+    n_rows = best_val.shape[0]
+    all_rows = np.concatenate((np.repeat(np.arange(n_rows), m), rows))
+    all_val = np.concatenate((best_val.ravel(), values))
+    all_ind = np.concatenate((best_ind.ravel(), cols))
+    order = np.lexsort((all_val, all_rows))
+    all_rows, all_val, all_ind = all_rows[order], all_val[order], all_ind[order]
+    row_start = np.searchsorted(all_rows, np.arange(n_rows))
+    rank = np.arange(all_rows.size) - row_start[all_rows]
+    keep = rank < m
+    return all_val[keep].reshape(n_rows, m), all_ind[keep].reshape(n_rows, m)
+
+
+def _drop_excluded(dist, ind, exclude):
+    """Remove each row's excluded index, or its last column when absent."""
+    drop = ind == exclude[:, None]
+    missing = ~drop.any(axis=1)
+    drop[missing, -1] = True
+    keep = ~drop
+    n_rows, n_cols = ind.shape
+    return dist[keep].reshape(n_rows, n_cols - 1), ind[keep].reshape(n_rows, n_cols - 1)
+
+
+def _exact_sq_distances(query, reference, candidates, working_memory):
+    """Squared distances from the coordinate differences, in float64."""
+    n_query, m = candidates.shape
+    n_features = query.shape[1]
+    out = np.empty((n_query, m), dtype=np.float64)
+    rows_per_block = max(1, int(working_memory // (16 * m * max(n_features, 1))))
+    for start in range(0, n_query, rows_per_block):
+        stop = min(start + rows_per_block, n_query)
+        diff = reference[candidates[start:stop]].astype(np.float64)
+        diff -= query[start:stop, None, :]
+        out[start:stop] = np.einsum("ijk,ijk->ij", diff, diff)
+    return out

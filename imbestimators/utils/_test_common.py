@@ -1,0 +1,52 @@
+"""Instances and expected failures for the common estimator checks.
+
+``tests/test_common.py`` builds every estimator found by
+:func:`imbestimators.utils.discovery.all_estimators` with the parameters below
+and runs scikit-learn's and imbalanced-learn's checks on it. Each expected
+failure carries the reason it is expected; a check that starts passing is
+reported (strict xfail), so the list cannot silently go stale.
+"""
+
+from sklearn.linear_model import LogisticRegression
+
+__all__ = ["EXPECTED_FAILED_CHECKS", "construct_instances", "expected_failed_checks"]
+
+
+def _init_params():
+    return {
+        # required parameter; column 0 of the checks' data becomes categorical
+        "SMOTENC": [{"categorical_features": [0], "random_state": 0}],
+    }
+
+
+#: class name -> {check name: reason}
+EXPECTED_FAILED_CHECKS: dict = {
+    "SMOTENC": {
+        "check_estimators_nan_inf": (
+            "the check puts NaN in column 0, which SMOTENC is told is categorical: "
+            "a missing category is valid data there (numerical columns do reject "
+            "NaN/inf, see tests/over_sampling/test_smotenc.py)"
+        ),
+        "check_samplers_pandas_sparse": (
+            "SMOTENC refuses sparse input (categorical values are copied value by "
+            "value), and the check expects sparse DataFrames to be accepted"
+        ),
+    },
+}
+
+
+def construct_instances(Estimator):
+    """Yield the instances of ``Estimator`` the common checks run on."""
+    for params in _init_params().get(Estimator.__name__, [{}]):
+        params = dict(params)
+        if "estimator" in params and params["estimator"] is None:
+            params["estimator"] = LogisticRegression()
+        estimator = Estimator(**params)
+        if "random_state" in estimator.get_params() and "random_state" not in params:
+            estimator.set_params(random_state=0)
+        yield estimator
+
+
+def expected_failed_checks(estimator):
+    """The expected failures of ``estimator``, as parametrize_with_checks wants."""
+    return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
