@@ -49,6 +49,17 @@ _FRAGMENTS = {
         scikit-learn's ``kneighbors`` API (for instance
         ``NearestNeighbors(n_neighbors=6, metric="manhattan")``), whose
         ``n_neighbors`` counts the sample itself, as in imbalanced-learn.""",
+    "n_jobs": """n_jobs : int, default=None
+        Number of parallel jobs of a user-provided neighbours estimator (set on
+        its clone). The built-in k-NN engine runs its matrix products on the
+        BLAS threads and ignores it. Kept for compatibility with
+        imbalanced-learn.""",
+    "neighbour_ties": """Neighbours are exact Euclidean neighbours (unless a neighbours
+    estimator is given), ordered by distance with ties broken towards the lower
+    row index in ``X``, and a sample is never its own neighbour (an exact
+    duplicate of it is). On data without distance ties the kept rows are
+    exactly imbalanced-learn's; where distances tie, imbalanced-learn's choice
+    depends on scikit-learn's search order, ours does not.""",
 }
 
 
