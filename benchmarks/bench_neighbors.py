@@ -22,6 +22,20 @@ def _time(func):
     return time.perf_counter() - start, result
 
 
+def _row(X, queries, k, d):
+    t_tree, ind_tree = _time(
+        lambda: kneighbors(X, k, X[queries], exclude=queries, algorithm="kd_tree")
+    )
+    t_brute, ind_brute = _time(
+        lambda: kneighbors(X, k, X[queries], exclude=queries, algorithm="brute")
+    )
+    nn = NearestNeighbors(n_neighbors=k + 1).fit(X)
+    t_sk, _ = _time(lambda: nn.kneighbors(X[queries]))
+    same = np.array_equal(ind_tree, ind_brute)
+    ratio = t_sk / min(t_tree, t_brute)
+    return f"{d:>4} {t_tree:>10.2f} {t_brute:>9.2f} {t_sk:>10.2f} {ratio:>6.1f}x {same}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=200_000)
@@ -41,24 +55,7 @@ def main():
             random_state=0,
         )
         X = X.astype(np.float32)
-        queries = np.arange(args.queries)
-        t_tree, ind_tree = _time(
-            lambda X=X: kneighbors(
-                X, args.k, X[queries], exclude=queries, algorithm="kd_tree"
-            )
-        )
-        t_brute, ind_brute = _time(
-            lambda X=X: kneighbors(
-                X, args.k, X[queries], exclude=queries, algorithm="brute"
-            )
-        )
-        nn = NearestNeighbors(n_neighbors=args.k + 1).fit(X)
-        t_sk, ind_sk = _time(lambda X=X, nn=nn: nn.kneighbors(X[queries])[1][:, 1:])
-        same = np.array_equal(np.sort(ind_tree, 1), np.sort(ind_brute, 1))
-        best = min(t_tree, t_brute)
-        print(
-            f"{d:>4} {t_tree:>10.2f} {t_brute:>9.2f} {t_sk:>10.2f} {t_sk / best:>6.1f}x {same}"
-        )
+        print(_row(X, np.arange(args.queries), args.k, d))
 
 
 if __name__ == "__main__":

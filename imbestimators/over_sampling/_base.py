@@ -18,7 +18,7 @@ from imbestimators.utils._param_validation import HasMethods, Interval
 __all__ = ["BaseSMOTE", "interpolate"]
 
 # rows interpolated per chunk: bounds the temporaries to a few MB
-_CHUNK_ELEMENTS = 2**21
+_CHUNK_ELEMENTS = 2**17
 
 
 class BaseSMOTE(BaseOverSampler):
