@@ -11,7 +11,7 @@ from sklearn.utils.validation import _num_samples
 from imbestimators.base import BaseOverSampler
 from imbestimators.utils._docstring import fill_doc
 from imbestimators.utils._param_validation import Interval, validate_data
-from imbestimators.utils._validation import is_pandas_frame
+from imbestimators.utils._validation import is_pandas_frame, label_repr
 
 __all__ = ["RandomOverSampler"]
 
@@ -118,7 +118,7 @@ class RandomOverSampler(BaseOverSampler):
         if missing:
             raise ValueError(
                 "RandomOverSampler: shrinkage must give a factor for each resampled "
-                f"class; missing {sorted(missing, key=str)!r}."
+                f"class; missing {', '.join(label_repr(k) for k in sorted(missing, key=str))}."
             )
         negative = {k: v for k, v in self.shrinkage.items() if v < 0}
         if negative:

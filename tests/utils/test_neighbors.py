@@ -1,0 +1,160 @@
+"""Tests of the exact k-NN engine."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from scipy import sparse
+from scipy.spatial.distance import cdist
+from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_limits
+
+from imbestimators.utils import NeighborsIndex, kneighbors
+
+
+def brute_force(reference, query, k, exclude=None, largest=False):
+    """Reference answer: full float64 distance matrix, (distance, index) order."""
+    dist = cdist(np.asarray(query, dtype=np.float64), np.asarray(reference, np.float64))
+    dist = dist**2
+    if exclude is not None:
+        rows = np.flatnonzero(exclude >= 0)
+        dist[rows, exclude[rows]] = -np.inf if largest else np.inf
+    if largest:
+        dist = -dist
+    index = np.broadcast_to(np.arange(dist.shape[1]), dist.shape)
+    return np.lexsort((index, dist), axis=-1)[:, :k]
+
+
+@st.composite
+def reference_sets(draw):
+    """Small data sets with duplicated rows and coarse values (many ties)."""
+    n = draw(st.integers(2, 60))
+    d = draw(st.integers(1, 6))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    values = draw(
+        arrays(dtype, (n, d), elements=st.integers(-3, 3).map(float), fill=st.nothing())
+    )
+    n_dup = draw(st.integers(0, n // 2))
+    values[n - n_dup :] = values[:n_dup]
+    return values
+
+
+@given(reference_sets(), st.data())
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
+def test_kneighbors_matches_brute_force_with_ties(algorithm, X, data):
+    """Check exact neighbours and the lower-index tie rule on data full of ties."""
+    k = data.draw(st.integers(1, X.shape[0] - 1))
+    ind = kneighbors(X, k, algorithm=algorithm)
+    assert np.array_equal(ind, brute_force(X, X, k, exclude=np.arange(X.shape[0])))
+
+
+@given(reference_sets(), st.data())
+def test_kneighbors_largest_matches_brute_force(X, data):
+    """Check that largest=True returns the farthest rows, ties to the lower index."""
+    k = data.draw(st.integers(1, X.shape[0] - 1))
+    ind = kneighbors(X, k, largest=True)
+    expected = brute_force(X, X, k, exclude=np.arange(X.shape[0]), largest=True)
+    assert np.array_equal(ind, expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_features", [3, 30])
+def test_kneighbors_query_against_reference(dtype, n_features, global_random_seed):
+    """Check queries from outside the reference on continuous data."""
+    rng = np.random.default_rng(global_random_seed)
+    X = rng.normal(size=(3000, n_features)).astype(dtype)
+    Q = rng.normal(size=(200, n_features)).astype(dtype)
+    dist, ind = kneighbors(X, 7, Q, return_distance=True)
+    assert np.array_equal(ind, brute_force(X, Q, 7))
+    expected = np.sqrt(((Q[:, None, :].astype(float) - X[ind]) ** 2).sum(-1))
+    np.testing.assert_allclose(dist, expected, rtol=1e-12)
+
+
+def test_kneighbors_exclude_is_by_index_not_by_value():
+    """Check that an exact duplicate of the query row is still a neighbour."""
+    X = np.array([[0.0], [0.0], [5.0]])
+    assert kneighbors(X, 1).tolist() == [[1], [0], [0]]
+    ind = kneighbors(X, 1, X[:1], exclude=np.array([-1]))
+    assert ind.tolist() == [[0]]
+
+
+def test_kneighbors_float32_close_points_exact():
+    """Check that cancellation in |q|^2 + |r|^2 - 2qr does not reorder close points.
+
+    Far from the origin in float32 the expansion cannot separate these points;
+    the float64 refinement must.
+    """
+    base = np.full((1, 8), 1000.0, dtype=np.float32)
+    offsets = np.array([3e-3, 1e-3, 2e-3, 4e-3], dtype=np.float32)
+    X = np.vstack([base + o for o in offsets])
+    ind = kneighbors(X, 3, base)
+    assert ind.tolist() == [[1, 2, 0]]
+
+
+def test_kneighbors_small_working_memory_same_result(global_random_seed):
+    """Check that the block size bound does not change the result."""
+    rng = np.random.default_rng(global_random_seed)
+    X = rng.normal(size=(2500, 20))
+    full = NeighborsIndex(X, algorithm="brute").kneighbors(5)
+    tiny = NeighborsIndex(X, algorithm="brute", working_memory=2**14).kneighbors(5)
+    assert np.array_equal(full, tiny)
+
+
+def test_kneighbors_same_result_on_any_number_of_threads(global_random_seed):
+    """Check that BLAS threading cannot change the neighbours."""
+    rng = np.random.default_rng(global_random_seed)
+    X = rng.normal(size=(4000, 30)).astype(np.float32)
+    with threadpool_limits(1):
+        one = kneighbors(X, 6)
+    with threadpool_limits(2):
+        two = kneighbors(X, 6)
+    assert np.array_equal(one, two)
+
+
+def test_kneighbors_sparse_matches_dense(global_random_seed):
+    """Check that sparse reference and query give the dense answer."""
+    X = sparse.random(
+        400, 30, density=0.2, format="csr", random_state=global_random_seed
+    )
+    assert np.array_equal(
+        kneighbors(X, 4), brute_force(X.toarray(), X.toarray(), 4, np.arange(400))
+    )
+
+
+def test_kneighbors_with_user_estimator():
+    """Check that a custom-metric neighbours estimator is used and self excluded."""
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [1.9, 0.0], [5.0, 5.0]])
+    manhattan = kneighbors(X, 1, estimator=NearestNeighbors(metric="manhattan"))
+    # row 0: manhattan 2.0 to row 1, 1.9 to row 2
+    assert manhattan[0].tolist() == [2]
+    euclidean = kneighbors(X, 1)
+    assert euclidean[0].tolist() == [1]
+
+
+def test_kneighbors_does_not_modify_input(global_random_seed):
+    """Check that reference and query are left untouched."""
+    rng = np.random.default_rng(global_random_seed)
+    X = rng.normal(size=(300, 5))
+    Q = rng.normal(size=(20, 5))
+    X_copy, Q_copy = X.copy(), Q.copy()
+    kneighbors(X, 3, Q, largest=True)
+    kneighbors(X, 3)
+    assert np.array_equal(X, X_copy)
+    assert np.array_equal(Q, Q_copy)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"n_neighbors": 0}, "n_neighbors must be an integer >= 1"),
+        ({"n_neighbors": 3}, "n_neighbors=3 neighbours were requested among 2"),
+        ({"n_neighbors": 1, "algorithm": "ball"}, "algorithm must be 'auto'"),
+        ({"n_neighbors": 1, "exclude": [0]}, r"exclude must have shape \(3,\)"),
+    ],
+)
+def test_kneighbors_errors(kwargs, match):
+    """Check the messages of invalid queries."""
+    X = np.arange(6.0).reshape(3, 2)
+    with pytest.raises(ValueError, match=match):
+        kneighbors(X, **kwargs)
