@@ -161,16 +161,29 @@ def interpolate(X_base, base_rows, X_nbr, nbr_rows, steps, out=None):
         return new.asformat(X_base.format).astype(X_base.dtype)
     if out is None:
         out = np.empty((len(base_rows), X_base.shape[1]), dtype=X_base.dtype)
-    integer = out.dtype.kind in "iub"
-    work_dtype = np.float64 if integer else out.dtype
+    if out.dtype.kind in "iub":
+        return _interpolate_integer(X_base, base_rows, X_nbr, nbr_rows, steps, out)
     chunk = max(1, _CHUNK_ELEMENTS // max(1, X_base.shape[1]))
     for start in range(0, len(base_rows), chunk):
         stop = min(start + chunk, len(base_rows))
-        base = X_base[base_rows[start:stop]].astype(work_dtype, copy=False)
-        diff = X_nbr[nbr_rows[start:stop]].astype(work_dtype) - base
-        diff *= steps[start:stop, None].astype(work_dtype)
-        diff += base
-        if integer:
-            np.rint(diff, out=diff)
-        out[start:stop] = diff
+        # computed in place in the output: two gathers, three in-place updates
+        new = out[start:stop]
+        base = np.take(X_base, base_rows[start:stop], axis=0)
+        np.take(X_nbr, nbr_rows[start:stop], axis=0, out=new)
+        new -= base
+        new *= steps[start:stop, None].astype(out.dtype)
+        new += base
+    return out
+
+
+def _interpolate_integer(X_base, base_rows, X_nbr, nbr_rows, steps, out):
+    """Integer data: interpolate in float64 and round to the nearest integer."""
+    chunk = max(1, _CHUNK_ELEMENTS // max(1, X_base.shape[1]))
+    for start in range(0, len(base_rows), chunk):
+        stop = min(start + chunk, len(base_rows))
+        base = X_base[base_rows[start:stop]].astype(np.float64)
+        new = X_nbr[nbr_rows[start:stop]].astype(np.float64) - base
+        new *= steps[start:stop, None]
+        new += base
+        out[start:stop] = np.rint(new)
     return out

@@ -116,9 +116,10 @@ class RandomOverSampler(BaseOverSampler):
             return dict.fromkeys(self.sampling_strategy_, self.shrinkage)
         missing = set(self.sampling_strategy_) - set(self.shrinkage)
         if missing:
+            names = ", ".join(label_repr(k) for k in sorted(missing, key=str))
             raise ValueError(
                 "RandomOverSampler: shrinkage must give a factor for each resampled "
-                f"class; missing {', '.join(label_repr(k) for k in sorted(missing, key=str))}."
+                f"class; missing {names}."
             )
         negative = {k: v for k, v in self.shrinkage.items() if v < 0}
         if negative:
