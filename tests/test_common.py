@@ -55,7 +55,12 @@ def test_param_validation(estimator):
 
 @pytest.mark.parametrize(
     "package",
-    ["imbestimators.over_sampling", "imbestimators.utils", "imbestimators.exceptions"],
+    [
+        "imbestimators.over_sampling",
+        "imbestimators.under_sampling",
+        "imbestimators.utils",
+        "imbestimators.exceptions",
+    ],
 )
 def test_all_is_importable(package):
     """Check that every name in a public ``__all__`` exists."""

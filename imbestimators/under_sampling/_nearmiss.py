@@ -1,0 +1,257 @@
+"""NearMiss: keep the rows of the larger classes that are closest to the minority."""
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.utils import _safe_indexing
+
+from imbestimators.base import BaseUnderSampler
+from imbestimators.exceptions import InsufficientSamplesWarning
+from imbestimators.under_sampling._base import (
+    check_n_samples,
+    class_codes,
+    class_name,
+    minority_code,
+    neighbors_param,
+    numeric_view,
+)
+from imbestimators.utils._docstring import fill_doc
+from imbestimators.utils._neighbors import NeighborsIndex
+from imbestimators.utils._param_validation import HasMethods, Interval
+
+__all__ = ["NearMiss"]
+
+# NearMiss-2 with a user estimator asks it for all minority distances: rows per
+# request, so that the (rows x n_minority) block stays near 64 MB
+_ESTIMATOR_BLOCK_ELEMENTS = 2**23
+
+
+@fill_doc
+class NearMiss(BaseUnderSampler):
+    """Under-sample by keeping the rows closest to the minority class (NearMiss).
+
+    Each row of an under-sampled class gets a score from its distances to
+    the minority class, and the best-scored rows are kept [1]_:
+
+    - version 1: smallest mean distance to its ``n_neighbors`` nearest
+      minority rows;
+    - version 2: smallest mean distance to its ``n_neighbors`` farthest
+      minority rows;
+    - version 3: among the rows that are one of the ``n_neighbors_ver3``
+      nearest rows of some minority row, largest mean distance to its
+      ``n_neighbors`` nearest minority rows (this can keep fewer rows than
+      asked, with a warning).
+
+    A drop-in replacement for :class:`imblearn.under_sampling.NearMiss` that
+    returns the same rows in the same order. Only distances to the minority
+    class are computed, in blocks of bounded size: version 2 needs no
+    ``(n_samples, n_minority)`` distance matrix (imbalanced-learn sorts one
+    in full).
+
+    Read more in the :ref:`User Guide <controlled_under_sampling>`.
+
+    Parameters
+    ----------
+    {sampling_strategy_under}
+
+    version : int, default=1
+        Version of the NearMiss heuristic: 1, 2 or 3.
+
+    n_neighbors : int or object, default=3
+        Number of minority rows the score averages over; an int, or a
+        neighbours estimator with ``kneighbors`` whose ``n_neighbors`` is that
+        number (it does not count the sample itself).
+
+    n_neighbors_ver3 : int or object, default=3
+        Version 3 only: number of nearest rows of each under-sampled class
+        that every minority row pre-selects; an int or a neighbours
+        estimator, as ``n_neighbors``.
+
+    {n_jobs}
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of samples kept per under-sampled class.
+    sample_indices_ : ndarray of shape (n_new_samples,)
+        Index in ``X`` of each output row: class after class (sorted labels);
+        best score first within an under-sampled class, increasing otherwise.
+    n_features_in_ : int
+        Number of features seen during ``fit_resample``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during ``fit_resample``, when they are strings.
+
+    See Also
+    --------
+    RandomUnderSampler : Keep rows at random.
+    InstanceHardnessThreshold : Keep the rows a classifier finds easiest.
+
+    Notes
+    -----
+    {neighbour_ties}
+
+    The minority class is imbalanced-learn's: among the smallest classes,
+    the one that appears first in ``y``. Equal scores keep the row that comes
+    first in ``X`` (a stable sort, as imbalanced-learn's). Distances are exact
+    (float64 from the coordinate differences); on data without ties of
+    scores, the rows kept are imbalanced-learn's.
+
+    References
+    ----------
+    .. [1] I. Mani, I. Zhang, "kNN approach to unbalanced data distributions:
+       a case study involving information extraction", Proceedings of the
+       Workshop on Learning from Imbalanced Data Sets, 2003.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from imbestimators.under_sampling import NearMiss
+    >>> X, y = make_classification(n_classes=2, class_sep=2,
+    ...     weights=[0.1, 0.9], n_informative=3, n_redundant=1, flip_y=0,
+    ...     n_features=20, n_clusters_per_class=1, n_samples=1000, random_state=10)
+    >>> nm = NearMiss(version=2)
+    >>> X_res, y_res = nm.fit_resample(X, y)
+    >>> sorted(Counter(y_res.tolist()).items())
+    [(0, 100), (1, 100)]
+    >>> nm.sample_indices_[100:103].tolist()  # after the minority: best scores
+    [169, 810, 672]
+    """
+
+    _parameter_constraints: dict = {
+        **BaseUnderSampler._parameter_constraints,
+        "version": [Interval(numbers.Integral, 1, 3, closed="both")],
+        "n_neighbors": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            HasMethods(["kneighbors", "kneighbors_graph"]),
+        ],
+        "n_neighbors_ver3": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            HasMethods(["kneighbors", "kneighbors_graph"]),
+        ],
+        "n_jobs": [numbers.Integral, None],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        version=1,
+        n_neighbors=3,
+        n_neighbors_ver3=3,
+        n_jobs=None,
+    ):
+        self.sampling_strategy = sampling_strategy
+        self.version = version
+        self.n_neighbors = n_neighbors
+        self.n_neighbors_ver3 = n_neighbors_ver3
+        self.n_jobs = n_jobs
+
+    def _fit_resample(self, X, y):
+        classes, codes = class_codes(y)
+        minority = np.flatnonzero(codes == minority_code(classes, codes))
+        k, estimator = self._checked_neighbors(classes, codes, minority)
+        X_num = numeric_view(X)
+        minority_index = NeighborsIndex(X_num[minority], estimator=estimator)
+        parts = []
+        for code, klass in enumerate(classes.tolist()):
+            rows = np.flatnonzero(codes == code)
+            if klass in self.sampling_strategy_:
+                n_keep = self.sampling_strategy_[klass]
+                rows = self._select(X_num, rows, n_keep, minority, minority_index, k)
+            parts.append(rows)
+        self.sample_indices_ = np.concatenate(parts)
+        return _safe_indexing(X, self.sample_indices_), y[self.sample_indices_]
+
+    def _checked_neighbors(self, classes, codes, minority):
+        """Validate both neighbour parameters against the class sizes."""
+        k, estimator = neighbors_param(
+            self.n_neighbors, "n_neighbors", "NearMiss", counts_self=False
+        )
+        minority_label = class_name(classes, codes[minority[0]])
+        check_n_samples(
+            len(minority),
+            k,
+            parameter="n_neighbors",
+            value=self.n_neighbors,
+            estimator="NearMiss",
+            where=f"the minority class {minority_label}",
+        )
+        if self.version == 3:
+            k3, _ = neighbors_param(
+                self.n_neighbors_ver3, "n_neighbors_ver3", "NearMiss", counts_self=False
+            )
+            for code, klass in enumerate(classes.tolist()):
+                if klass in self.sampling_strategy_:
+                    check_n_samples(
+                        int(np.sum(codes == code)),
+                        k3,
+                        parameter="n_neighbors_ver3",
+                        value=self.n_neighbors_ver3,
+                        estimator="NearMiss",
+                        where=f"class {class_name(classes, code)}",
+                    )
+        if estimator is not None and self.n_jobs is not None:
+            estimator.set_params(n_jobs=self.n_jobs)
+        return k, estimator
+
+    def _select(self, X, rows, n_keep, minority, minority_index, k):
+        """The ``n_keep`` best-scored rows of one class, best first."""
+        if self.version == 3:
+            return self._select_ver3(X, rows, n_keep, minority, minority_index, k)
+        if self.version == 1:
+            dist, _ = minority_index.kneighbors(k, X[rows], return_distance=True)
+        else:
+            dist = self._farthest(X, rows, minority, minority_index, k)
+        # imbalanced-learn sums the distances in increasing order: same sums
+        score = dist.sum(axis=1)
+        return rows[np.argsort(score, kind="stable")[:n_keep]]
+
+    def _farthest(self, X, rows, minority, minority_index, k):
+        """Distances to the ``k`` farthest minority rows, increasing."""
+        if minority_index.estimator is None:
+            dist, _ = minority_index.kneighbors(
+                k, X[rows], largest=True, return_distance=True
+            )
+            return np.ascontiguousarray(dist[:, ::-1])
+        # a user estimator cannot search for the farthest rows: ask for all
+        # minority distances, block by block, and keep the last k
+        n_minority = len(minority)
+        step = max(1, _ESTIMATOR_BLOCK_ELEMENTS // n_minority)
+        blocks = [
+            minority_index.estimator.kneighbors(
+                X[rows[start : start + step]], n_neighbors=n_minority
+            )[0][:, -k:]
+            for start in range(0, len(rows), step)
+        ]
+        return np.vstack(blocks)
+
+    def _select_ver3(self, X, rows, n_keep, minority, minority_index, k):
+        k3, estimator3 = neighbors_param(
+            self.n_neighbors_ver3,
+            "n_neighbors_ver3",
+            "NearMiss",
+            counts_self=False,
+            n_jobs=self.n_jobs,
+        )
+        class_index = NeighborsIndex(X[rows], estimator=estimator3)
+        short_list = np.unique(class_index.kneighbors(k3, X[minority]))
+        if len(short_list) < n_keep:
+            warnings.warn(
+                f"NearMiss(version=3): only {len(short_list)} rows of the class are "
+                f"among the n_neighbors_ver3={k3} nearest rows of a minority row, "
+                f"fewer than the {n_keep} asked; all of them are kept.",
+                InsufficientSamplesWarning,
+            )
+        dist, _ = minority_index.kneighbors(
+            k, X[rows[short_list]], return_distance=True
+        )
+        # farthest first; the stable sort keeps equal scores in row order
+        order = np.argsort(-dist.sum(axis=1), kind="stable")[:n_keep]
+        return rows[short_list[order]]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.sampler_tags.sample_indices = True
+        return tags

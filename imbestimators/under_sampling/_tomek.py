@@ -1,0 +1,115 @@
+"""Tomek links."""
+
+import numbers
+
+import numpy as np
+from sklearn.utils import _safe_indexing
+
+from imbestimators.base import BaseCleaningSampler
+from imbestimators.under_sampling._base import (
+    check_n_samples,
+    class_codes,
+    numeric_view,
+    targeted_mask,
+)
+from imbestimators.under_sampling._neighbourhoods import tomek_link_mask
+from imbestimators.utils._docstring import fill_doc
+
+__all__ = ["TomekLinks"]
+
+
+@fill_doc
+class TomekLinks(BaseCleaningSampler):
+    """Under-sample by removing Tomek links.
+
+    Two rows of different classes form a Tomek link when each is the other's
+    nearest neighbour [1]_. The rows of the cleaned classes that belong to a
+    link are removed. A drop-in replacement for
+    :class:`imblearn.under_sampling.TomekLinks` returning the same rows, and
+    fast on large data: a link always has one end outside the largest class,
+    so only the rows of the other classes (and their partners) are searched.
+
+    Read more in the :ref:`User Guide <tomek_links>`.
+
+    Parameters
+    ----------
+    {sampling_strategy_cleaning}
+
+    {n_jobs}
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        The cleaned classes (keys) and their number of samples before cleaning.
+    sample_indices_ : ndarray of shape (n_new_samples,)
+        Indices in ``X`` of the rows kept, in increasing order.
+    n_features_in_ : int
+        Number of features seen during ``fit_resample``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during ``fit_resample``, when they are strings.
+
+    See Also
+    --------
+    EditedNearestNeighbours : Remove rows that disagree with their neighbours.
+    OneSidedSelection : Condensed nearest neighbours followed by Tomek links.
+    SMOTETomek : Over-sample, then remove Tomek links.
+
+    Notes
+    -----
+    {neighbour_ties}
+
+    When classes are large on both sides (after over-sampling, for instance),
+    rows whose nearest neighbour is certainly of their own class are found
+    through a lower bound on their distance to the other classes and need no
+    search at all. Several classes are handled one-vs-rest: a link joins two
+    rows of different classes, whichever they are.
+
+    References
+    ----------
+    .. [1] I. Tomek, "Two modifications of CNN", IEEE Transactions on Systems,
+       Man, and Cybernetics, 6(11), pp. 769-772, 1976.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from imbestimators.under_sampling import TomekLinks
+    >>> X, y = make_classification(n_classes=2, class_sep=2,
+    ...     weights=[0.1, 0.9], n_informative=3, n_redundant=1, flip_y=0,
+    ...     n_features=20, n_clusters_per_class=1, n_samples=1000, random_state=10)
+    >>> tl = TomekLinks()
+    >>> X_res, y_res = tl.fit_resample(X, y)
+    >>> sorted(Counter(y_res.tolist()).items())
+    [(0, 100), (1, 897)]
+    >>> sorted(set(range(len(y))) - set(tl.sample_indices_.tolist()))  # removed
+    [68, 620, 845]
+    """
+
+    _parameter_constraints: dict = {
+        **BaseCleaningSampler._parameter_constraints,
+        "n_jobs": [numbers.Integral, None],
+    }
+
+    def __init__(self, *, sampling_strategy="auto", n_jobs=None):
+        self.sampling_strategy = sampling_strategy
+        self.n_jobs = n_jobs
+
+    def _fit_resample(self, X, y):
+        check_n_samples(
+            len(y),
+            2,
+            parameter="n_neighbors",
+            value=1,
+            estimator="TomekLinks",
+            where="X (a sample and its nearest other sample)",
+        )
+        classes, codes = class_codes(y)
+        links = tomek_link_mask(numeric_view(X), codes)
+        removed = links & targeted_mask(classes, self.sampling_strategy_)[codes]
+        self.sample_indices_ = np.flatnonzero(~removed)
+        return _safe_indexing(X, self.sample_indices_), y[self.sample_indices_]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.sampler_tags.sample_indices = True
+        return tags
