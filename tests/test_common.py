@@ -58,6 +58,7 @@ def test_param_validation(estimator):
     [
         "imbestimators.over_sampling",
         "imbestimators.under_sampling",
+        "imbestimators.combine",
         "imbestimators.utils",
         "imbestimators.exceptions",
     ],
