@@ -38,7 +38,6 @@ from imbestimators.utils._neighbors import NeighborsIndex
 
 __all__ = [
     "nearest_in",
-    "own_class_settled_by_bound",
     "rows_with_own_class_first",
     "tomek_link_mask",
 ]
@@ -49,14 +48,18 @@ _FIRST_BLOCK = 2048
 _N_NEAR_PIVOTS = 8
 #: pivot cells are built only for classes with at least this many rows
 _MIN_CELLED = 2048
-#: the pivot bound is tried only when the class and the other classes are this large
-_MIN_BOUND = 2048
+#: pivots per square root of the class size, when the other classes are small
+#: (cells sized for the witness search) and when they are large (a tight bound)
+_SPARSE_PIVOTS = 2
+_DENSE_PIVOTS = 8
 #: relative safety margin of the pivot bound: far above float64 rounding of
 #: distances (about 1e-16 relative), far below any distance gap that matters
 _BOUND_MARGIN = 1e-9
+#: rows of the consecutive cells searched together in the first pass
+_RUN = 1024
 #: query rows and candidate rows per block of the threshold kernel
 _QUERY_BLOCK = 1024
-_CANDIDATE_BLOCK = 256
+_CANDIDATE_BLOCK = 512
 
 
 _CONTROLLER = []
@@ -100,11 +103,20 @@ def exact_sq_distances(X, rows, others):
     Computed from the coordinate differences, so equal rows are at distance 0
     and the value does not depend on how it was batched.
     """
-    if sparse.issparse(X):
-        diff = X[others] - X[rows]
-        return np.asarray(diff.multiply(diff).sum(axis=1), dtype=np.float64).ravel()
-    diff = X[others].astype(np.float64) - X[rows]
-    return np.einsum("ij,ij->i", diff, diff)
+    out = np.empty(len(rows), dtype=np.float64)
+    # chunks bound the float64 differences to a few MB
+    step = max(1, 2**19 // max(1, X.shape[1]))
+    for start in range(0, len(rows), step):
+        a, b = rows[start : start + step], others[start : start + step]
+        if sparse.issparse(X):
+            diff = (X[b] - X[a]).astype(np.float64)
+            out[start : start + step] = np.asarray(
+                diff.multiply(diff).sum(axis=1)
+            ).ravel()
+        else:
+            diff = X[b].astype(np.float64) - X[a]
+            out[start : start + step] = np.einsum("ij,ij->i", diff, diff)
+    return out
 
 
 class _Witnesses:
@@ -209,20 +221,28 @@ class _Witnesses:
         )
 
     def _add(self, surely, selected, candidates):
-        """Record, in order, up to the missing number of witnesses per row.
+        """Record up to the missing number of witnesses per row, first columns first.
 
         ``candidates`` holds the candidate of each column (1-D) or of each
         entry (2-D, one row per selected row).
         """
-        r, c = np.nonzero(surely)
-        if not r.size:
+        counts = np.count_nonzero(surely, axis=1)
+        hit = np.flatnonzero(counts)
+        if not hit.size:
             return
-        rank = np.arange(len(r)) - np.searchsorted(r, r)
-        take = rank < (self.k - self.found[selected])[r]
-        r, c, rank = r[take], c[take], rank[take]
-        values = candidates[c] if candidates.ndim == 1 else candidates[r, c]
-        self.witnesses[selected[r], self.found[selected[r]] + rank] = values
-        self.found[selected] += np.bincount(r, minlength=len(selected))
+        rows = selected[hit]
+        take = np.minimum(self.k - self.found[rows], counts[hit])
+        pending = surely[hit]
+        for j in range(int(take.max())):
+            active = np.flatnonzero(take > j)
+            column = np.argmax(pending[active], axis=1)
+            if candidates.ndim == 1:
+                values = candidates[column]
+            else:
+                values = candidates[hit[active], column]
+            self.witnesses[rows[active], self.found[rows[active]]] = values
+            self.found[rows[active]] += 1
+            pending[active, column] = False
 
     def _scan_with_engine(self, selected, candidates):
         # sparse rows: the engine's distances are the ones compared (squared)
@@ -266,25 +286,33 @@ def _rounding_bound(dtype, n_features, q_sq, max_c_sq):
 class _Cells:
     """Pivot cells of one class: each row of the class belongs to its nearest pivot.
 
-    A row's close rows mostly lie in the cells of its nearest pivots, so
-    searching those cells first finds witnesses at a small fraction of the
-    cost of a scan of the class.
+    A row's close rows mostly lie in its own cell and in the cells of the
+    pivots nearest to its pivot, so searching those cells first finds
+    witnesses at a small fraction of the cost of a scan of the class.
     """
 
-    def __init__(self, X, same):
-        n_pivots = int(np.clip(2 * np.sqrt(len(same)), 1, len(same)))
+    def __init__(self, X, same, density):
+        n_pivots = int(np.clip(density * np.sqrt(len(same)), 1, len(same)))
         self.pivots = np.sort(same[scan_order(len(same))[:n_pivots]])
         self.same = same
-        self.near = _nearest_pivots(X, same, self.pivots, _N_NEAR_PIVOTS)
-        # exact distances to the pivots: the pivot bound is built on them
+        cell = _nearest_pivot(X, same, self.pivots)
+        # search order of a row: its cell, then the cells of the pivots
+        # nearest to its pivot
+        n_near = min(_N_NEAR_PIVOTS, n_pivots)
+        neighbours = np.arange(n_pivots)[:, None]
+        if n_near > 1:
+            near_pivots = NeighborsIndex(X[self.pivots]).kneighbors(n_near - 1)
+            neighbours = np.column_stack([neighbours, near_pivots])
+        self.near = neighbours[cell]
+        # exact distances to those pivots: the pivot bound is built on them
         self.distance = np.sqrt(
             exact_sq_distances(
-                X, np.repeat(same, self.near.shape[1]), self.pivots[self.near].ravel()
+                X, np.repeat(same, n_near), self.pivots[self.near].ravel()
             )
         ).reshape(self.near.shape)
-        order = np.argsort(self.near[:, 0], kind="stable")
+        order = np.argsort(cell, kind="stable")
         self._members = same[order]
-        self._starts = np.searchsorted(self.near[order, 0], np.arange(n_pivots + 1))
+        self._starts = np.searchsorted(cell[order], np.arange(n_pivots + 1))
         # members' rows kept contiguous, cell after cell, so that a cell's rows
         # are a view and not a copy at each search
         self._X = None if sparse.issparse(X) else X[self._members]
@@ -297,9 +325,15 @@ class _Cells:
         else:
             witnesses.scan(selected, self._members[part], self._X[part], self._sq[part])
 
-    def search(self, witnesses, selected, position):
-        """Search the cells of each selected row's nearest pivots, nearest first."""
-        for j in range(self.near.shape[1]):
+    def search(self, witnesses, selected, position, n_cells=None):
+        """Search each selected row's cell, then ``n_cells - 1`` neighbouring cells.
+
+        The first search is done by runs of consecutive cells of about
+        ``_CANDIDATE_BLOCK`` rows: every row of a run scans the whole run, so
+        the products are few and large, and the extra rows are extra chances.
+        """
+        self._search_runs(witnesses, selected, position)
+        for j in range(1, min(n_cells or self.near.shape[1], self.near.shape[1])):
             selected = witnesses.unsettled(selected)
             cell_of = self.near[position[selected], j]
             order = np.argsort(cell_of, kind="stable")
@@ -308,42 +342,51 @@ class _Cells:
                 rows_in = selected[order[bounds[cell] : bounds[cell + 1]]]
                 self.scan_cell(witnesses, rows_in, cell)
 
+    def _search_runs(self, witnesses, selected, position):
+        cell_of = self.near[position[selected], 0]
+        order = np.argsort(cell_of, kind="stable")
+        row_bounds = np.searchsorted(cell_of[order], np.arange(len(self.pivots) + 1))
+        # runs of whole cells, cut where a run reaches _RUN rows
+        run_of_cell = self._starts[:-1] // _RUN
+        cuts = np.flatnonzero(np.diff(run_of_cell)) + 1
+        for first, last in zip(np.r_[0, cuts], np.r_[cuts, len(self.pivots)]):
+            rows_in = selected[order[row_bounds[first] : row_bounds[last]]]
+            if not rows_in.size:
+                continue
+            part = slice(self._starts[first], self._starts[last])
+            # candidates in increasing row order (each cell's are)
+            ranks = np.argsort(self._members[part], kind="stable")
+            members = self._members[part][ranks]
+            if self._X is None:
+                witnesses.scan(rows_in, members)
+            else:
+                witnesses.scan(
+                    rows_in, members, self._X[part][ranks], self._sq[part][ranks]
+                )
 
-def _nearest_pivots(X, rows, pivots, n_near):
-    """The (about) ``n_near`` nearest pivots of each row, nearest first.
 
-    Which pivots a row searches only affects speed, so they are picked from
-    the screening products without refinement; sparse rows ask the engine.
+def _nearest_pivot(X, rows, pivots):
+    """The (about) nearest pivot of each row.
+
+    Which cell a row falls in only affects speed, so the screening products
+    decide without refinement; sparse rows ask the engine.
     """
-    n_near = min(n_near, len(pivots))
     if sparse.issparse(X):
-        return NeighborsIndex(X[pivots]).kneighbors(n_near, X[rows])
+        return NeighborsIndex(X[pivots]).kneighbors(1, X[rows])[:, 0]
     piv_X = X[pivots]
     piv_aug = np.empty((X.shape[1] + 1, len(pivots)), X.dtype)
     np.multiply(piv_X.T, -2, out=piv_aug[:-1])
     piv_aug[-1] = _row_sq_norms(piv_X)
-    near = np.empty((len(rows), n_near), dtype=np.intp)
+    nearest = np.empty(len(rows), dtype=np.intp)
     n_block = max(1, 2**20 // len(pivots))
     with _single_blas_thread():
         for start in range(0, len(rows), n_block):
-            _nearest_pivots_block(X, rows, start, n_block, piv_aug, near)
-    return near
-
-
-def _nearest_pivots_block(X, rows, start, n_block, piv_aug, near):
-    """Fill ``near`` for ``rows[start:start + n_block]`` (see ``_nearest_pivots``)."""
-    n_near = near.shape[1]
-    query = X[rows[start : start + n_block]]
-    query_aug = np.empty((len(query), X.shape[1] + 1), X.dtype)
-    query_aug[:, :-1] = query
-    query_aug[:, -1] = 1
-    shifted = query_aug @ piv_aug
-    if n_near < piv_aug.shape[1]:
-        part = np.argpartition(shifted, n_near - 1, axis=1)[:, :n_near]
-    else:
-        part = np.broadcast_to(np.arange(n_near), shifted.shape).copy()
-    order = np.argsort(np.take_along_axis(shifted, part, axis=1), axis=1)
-    near[start : start + len(query)] = np.take_along_axis(part, order, axis=1)
+            query = X[rows[start : start + n_block]]
+            query_aug = np.empty((len(query), X.shape[1] + 1), X.dtype)
+            query_aug[:, :-1] = query
+            query_aug[:, -1] = 1
+            nearest[start : start + len(query)] = np.argmin(query_aug @ piv_aug, axis=1)
+    return nearest
 
 
 def rows_with_own_class_first(X, rows, same, other, k):
@@ -377,9 +420,15 @@ def rows_with_own_class_first(X, rows, same, other, k):
     depends_on = np.full((len(rows), k + 1), -1, dtype=np.intp)
     if not other.size or not rows.size:
         return found, depends_on
-    cells = _Cells(X, same) if len(same) >= _MIN_CELLED else None
+    cells = None
+    if len(same) >= _MIN_CELLED:
+        # dense pivots make the pivot bound tight, which pays off when the
+        # other classes are large too (after over-sampling); otherwise fewer
+        # pivots and larger cells serve the witness search best
+        dense = len(other) >= _MIN_CELLED and len(rows) >= _MIN_CELLED
+        cells = _Cells(X, same, _DENSE_PIVOTS if dense else _SPARSE_PIVOTS)
     todo = np.arange(len(rows))
-    if cells is not None and _bound_pays_off(len(rows), len(other)):
+    if cells is not None:
         bound_found, bound_witnesses = _settle_by_bound(X, rows, other, k, cells)
         settled = bound_found >= k
         depends_on[settled, :k] = bound_witnesses[settled]
@@ -421,12 +470,6 @@ def _scan_in_blocks(witnesses, selected, same):
         start, size = stop, 2 * size
 
 
-def _bound_pays_off(n_rows, n_other):
-    # the bound costs a search of the pivots over the other classes and saves
-    # the search of every row over them: worth it when both sides are large
-    return n_rows >= _MIN_BOUND and n_other >= _MIN_BOUND
-
-
 def _settle_by_bound(X, rows, other, k, cells):
     """Witnesses closer than a pivot lower bound on the distance to other classes.
 
@@ -442,29 +485,20 @@ def _settle_by_bound(X, rows, other, k, cells):
     witnesses = _Witnesses(
         X, rows, k, threshold_sq, np.full(len(rows), -1, dtype=np.intp)
     )
-    cells.search(witnesses, np.flatnonzero(bound > 0), position)
+    # the bound settles rows with close witnesses (their own cell holds them);
+    # the others are settled more cheaply by the exact threshold
+    cells.search(witnesses, np.flatnonzero(bound > 0), position, n_cells=1)
     return witnesses.found, witnesses.witnesses
-
-
-def own_class_settled_by_bound(X, rows, other, k):
-    """Rows whose first ``k`` neighbours are surely of their class (pivot bound).
-
-    ``rows`` are all the rows of one class. Returns a boolean mask, all False
-    when the classes are too small for the bound to pay off.
-    """
-    if len(rows) < _MIN_CELLED or not _bound_pays_off(len(rows), len(other)):
-        return np.zeros(len(rows), dtype=bool)
-    found, _ = _settle_by_bound(X, rows, other, k, _Cells(X, rows))
-    return found >= k
 
 
 def tomek_link_mask(X, codes, estimator=None):
     """Rows that belong to a Tomek link (mutual nearest neighbours of two classes).
 
-    A link always has one end outside the largest class, so nearest neighbours
-    are searched from the other classes only, and then for their partners in
-    the largest class. Rows whose nearest neighbour is surely of their own
-    class (pivot bound, for large classes) are in no link and need no search.
+    A link always has one end outside the largest class, so only the rows of
+    the other classes are examined: a row whose nearest neighbour is surely of
+    its own class is in no link; otherwise its nearest neighbour is its
+    nearest row of another class, which needs a search over the other classes
+    only. The partners found in the largest class are then searched in full.
 
     Parameters
     ----------
@@ -482,20 +516,25 @@ def tomek_link_mask(X, codes, estimator=None):
     n_samples = len(codes)
     counts = np.bincount(codes)
     largest = int(np.argmax(counts))
-    settled = np.zeros(n_samples, dtype=bool)
-    if estimator is None:
+    index = NeighborsIndex(X, estimator=estimator)
+    nearest = np.full(n_samples, -1, dtype=np.intp)
+    examined = np.flatnonzero(codes != largest)
+    if estimator is not None:
+        nearest[examined] = _first_neighbour(index, X, examined)
+    else:
         for code in np.flatnonzero(counts):
             if code != largest:
                 rows = np.flatnonzero(codes == code)
-                other = np.flatnonzero(codes != code)
-                settled[rows] = own_class_settled_by_bound(X, rows, other, 1)
-    index = NeighborsIndex(X, estimator=estimator)
-    nearest = np.full(n_samples, -1, dtype=np.intp)
-    query = np.flatnonzero((codes != largest) & ~settled)
-    nearest[query] = _first_neighbour(index, X, query)
-    crossing = query[codes[nearest[query]] != codes[query]]
+                found, depends_on = rows_with_own_class_first(
+                    X, rows, rows, np.flatnonzero(codes != code), 1
+                )
+                # no row of the class precedes the nearest row of another
+                # class: that row is the nearest neighbour
+                nearest[rows[found == 0]] = depends_on[found == 0, 1]
+    crossing = examined[(nearest[examined] >= 0)]
+    crossing = crossing[codes[nearest[crossing]] != codes[crossing]]
     partners = np.unique(nearest[crossing])
-    partners = partners[(nearest[partners] < 0) & ~settled[partners]]
+    partners = partners[codes[partners] == largest]
     nearest[partners] = _first_neighbour(index, X, partners)
     linked = crossing[nearest[nearest[crossing]] == crossing]
     mask = np.zeros(n_samples, dtype=bool)
