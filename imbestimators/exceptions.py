@@ -1,6 +1,19 @@
 """Public warning and error classes of imbestimators."""
 
-__all__ = ["InsufficientSamplesWarning", "NoSyntheticSamplesWarning"]
+__all__ = [
+    "ConstraintNotMetWarning",
+    "InsufficientSamplesWarning",
+    "NoSyntheticSamplesWarning",
+]
+
+
+class ConstraintNotMetWarning(UserWarning):
+    """Warning raised when no decision rule meets a constraint's floor.
+
+    :class:`~imbestimators.model_selection.ThresholdTunedClassifier` then uses
+    the rule that comes closest to the floor; the message names the best value
+    reached.
+    """
 
 
 class InsufficientSamplesWarning(UserWarning):

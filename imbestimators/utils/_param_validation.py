@@ -18,7 +18,13 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
-from sklearn.utils.validation import validate_data
+from sklearn.utils.metadata_routing import _raise_for_params, _routing_enabled
+from sklearn.utils.validation import (
+    _check_method_params,
+    _check_sample_weight,
+    _num_samples,
+    validate_data,
+)
 
 __all__ = [
     "HasMethods",
@@ -29,7 +35,12 @@ __all__ = [
     "Options",
     "RealNotInt",
     "StrOptions",
+    "_check_method_params",
+    "_check_sample_weight",
     "_fit_context",
+    "_num_samples",
+    "_raise_for_params",
+    "_routing_enabled",
     "validate_data",
     "validate_params",
 ]
