@@ -1,0 +1,189 @@
+"""Repeated stratified cross-validation of the strategies, one task per fit.
+
+All strategies see the same splits, so their scores can be compared fold by
+fold (see :mod:`._ranking`). A fit that fails (a sampler whose ``k_neighbors``
+cannot work in a small fold, say) is recorded with its message instead of
+stopping the run.
+"""
+
+import re
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import RepeatedStratifiedKFold
+from sklearn.utils.parallel import Parallel, delayed
+
+from imbestimators._compare._errors import CompareError
+
+__all__ = ["FoldResult", "cross_validate_strategies", "parse_cv"]
+
+_CV_PATTERN = re.compile(r"^\s*(\d+)\s*(?:[xX*]\s*(\d+))?\s*$")
+
+
+def parse_cv(text):
+    """``'5x2'`` -> ``(5, 2)``: splits, then repeats (``'5'`` means one repeat)."""
+    match = _CV_PATTERN.match(str(text))
+    if match is None:
+        raise CompareError(
+            f"--cv must be N_SPLITSxN_REPEATS such as 5x2 (or N_SPLITS); got {text!r}."
+        )
+    n_splits, n_repeats = int(match[1]), int(match[2] or 1)
+    if n_splits < 2 or n_repeats < 1:
+        raise CompareError(
+            f"--cv needs at least 2 splits and 1 repeat; got {text!r} "
+            f"({n_splits} splits, {n_repeats} repeats)."
+        )
+    return n_splits, n_repeats
+
+
+@dataclass
+class FoldResult:
+    """Scores of one strategy on one test fold."""
+
+    strategy: str
+    repeat: int
+    fold: int
+    scores: dict = field(default_factory=dict)
+    fit_time: float = float("nan")
+    score_time: float = float("nan")
+    error: str | None = None
+    warnings: list = field(default_factory=list)
+    # the fold's rows and the positive-class scores, kept for the plots
+    test: np.ndarray | None = None
+    score: np.ndarray | None = None
+
+
+def _take(X, rows):
+    return X.iloc[rows] if hasattr(X, "iloc") else X[rows]
+
+
+def _class_scores(estimator, X, classes):
+    """Scores with one column per class of ``classes``, in that order."""
+    fitted = list(estimator.classes_)
+    if hasattr(estimator, "predict_proba"):
+        raw = estimator.predict_proba(X)
+    else:
+        raw = estimator.decision_function(X)
+        if raw.ndim == 1:  # binary: the score of classes_[1]
+            raw = np.column_stack([-raw, raw])
+    scores = np.zeros((len(raw), len(classes)))
+    for j, label in enumerate(classes):
+        if label in fitted:
+            scores[:, j] = raw[:, fitted.index(label)]
+    return scores
+
+
+def _fit_params(strategy, y_train):
+    if strategy.weight_scheme is None:
+        return {}
+    from imbestimators.class_weight import compute_sample_weight
+
+    weights = compute_sample_weight(strategy.weight_scheme, y_train)
+    return {"classifier__sample_weight": weights}
+
+
+def _first_line(exc):
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+
+
+def _fit_and_score(strategy, X, y, train, test, split, context):
+    """Fit one strategy on one training fold and score it on the test fold."""
+    repeat, fold = split
+    result = FoldResult(strategy.name, repeat, fold)
+    estimator = clone(strategy.estimator)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            start = time.perf_counter()
+            estimator.fit(_take(X, train), y[train], **_fit_params(strategy, y[train]))
+            result.fit_time = time.perf_counter() - start
+            start = time.perf_counter()
+            _score(result, estimator, _take(X, test), y[test], context)
+            result.score_time = time.perf_counter() - start
+        except Exception as exc:  # one failed fit must not stop the run
+            result.error = _first_line(exc)
+    result.warnings = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+    if repeat == 0 and result.error is None:
+        result.test = test
+    else:
+        result.score = None
+    return result
+
+
+def _score(result, estimator, X_test, y_test, context):
+    classes, pos_label, metrics = context
+    y_pred = np.asarray(estimator.predict(X_test))
+    scores = _class_scores(estimator, X_test, classes)
+    if len(classes) == 2:
+        scores = scores[:, list(classes).index(pos_label)]
+    for metric in metrics:
+        result.scores[metric.name] = metric(
+            y_test, y_pred, scores, classes=classes, pos_label=pos_label
+        )
+    # the plots show the positive (binary) or smallest (multiclass) class
+    result.score = (
+        scores if scores.ndim == 1 else scores[:, list(classes).index(pos_label)]
+    ).astype(np.float32)
+
+
+def cross_validate_strategies(
+    strategies,
+    X,
+    y,
+    *,
+    metrics,
+    pos_label,
+    n_splits=5,
+    n_repeats=2,
+    n_jobs=None,
+    random_state=0,
+    progress=None,
+):
+    """Score every strategy on the same repeated stratified splits.
+
+    Parameters
+    ----------
+    strategies : list of Strategy
+    X : array-like of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    metrics : list of Metric
+    pos_label : label
+        Positive class (binary) or class shown in the plots (multiclass).
+    n_splits, n_repeats : int
+        Of :class:`~sklearn.model_selection.RepeatedStratifiedKFold`.
+    n_jobs : int or None
+        Parallel fits (joblib).
+    random_state : int
+        Seed of the splits.
+    progress : ProgressBar or None
+        Updated once per finished fit.
+
+    Returns
+    -------
+    list of FoldResult
+        One per strategy and fold, sorted by strategy order then fold.
+    """
+    cv = RepeatedStratifiedKFold(
+        n_splits=n_splits, n_repeats=n_repeats, random_state=random_state
+    )
+    context = (np.unique(y), pos_label, metrics)
+    tasks = [
+        delayed(_fit_and_score)(
+            strategy, X, y, train, test, divmod(i, n_splits), context
+        )
+        for i, (train, test) in enumerate(cv.split(np.zeros(len(y)), y))
+        for strategy in strategies
+    ]
+    results = []
+    for result in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(tasks):
+        results.append(result)
+        if progress is not None:
+            progress.update(result.strategy)
+    if progress is not None:
+        progress.close()
+    order = {strategy.name: k for k, strategy in enumerate(strategies)}
+    return sorted(results, key=lambda r: (order[r.strategy], r.repeat, r.fold))

@@ -1,0 +1,155 @@
+"""The report folder: per-fold and summary CSVs, plots and the imbalance report."""
+
+import csv
+import importlib
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from imbestimators._compare._plots import plot_pr_curves, plot_threshold_curves
+from imbestimators.utils._validation import label_repr
+
+__all__ = ["out_of_fold_scores", "write_report"]
+
+#: the text report; written last, once the notes of the other files are known
+REPORT_TEXT = "report.txt"
+
+
+def out_of_fold_scores(results, n_samples):
+    """The first repeat's positive-class score of every row, per strategy.
+
+    Only strategies whose every fold of that repeat succeeded are kept.
+    """
+    oof, failed = {}, set()
+    for result in results:
+        if result.repeat != 0:
+            continue
+        if result.test is None or result.score is None:
+            failed.add(result.strategy)
+            continue
+        scores = oof.setdefault(result.strategy, np.full(n_samples, np.nan))
+        scores[result.test] = result.score
+    return {
+        name: scores
+        for name, scores in oof.items()
+        if name not in failed and not np.isnan(scores).any()
+    }
+
+
+def _write_csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _write_fold_scores(path, summaries, results, metrics):
+    families = {s.strategy.name: s.strategy.family for s in summaries}
+    header = ["strategy", "family", "repeat", "fold"]
+    header += [m.name for m in metrics] + ["fit_time", "score_time", "error"]
+    rows = [
+        [r.strategy, families[r.strategy], r.repeat, r.fold]
+        + [r.scores.get(m.name, "") for m in metrics]
+        + [r.fit_time, r.score_time, r.error or ""]
+        for r in results
+    ]
+    _write_csv(path, header, rows)
+
+
+def _write_summary(path, summaries, metrics):
+    header = ["rank", "strategy", "family"]
+    for m in metrics:
+        header += [f"{m.name}_mean", f"{m.name}_std"]
+    header += ["fit_time", "failed_folds", "error"]
+    rows = []
+    for position, s in enumerate(summaries, start=1):
+        row = [position, s.strategy.name, s.strategy.family]
+        for m in metrics:
+            row += [s.mean[m.name], s.std[m.name]]
+        row += [s.fit_time, s.n_failed, "; ".join(s.errors)]
+        rows.append(row)
+    _write_csv(path, header, rows)
+
+
+def imbalance_text(dataset, *, n_splits):
+    """The imbalance report: :mod:`imbestimators.diagnostics` when installed."""
+    try:
+        diagnostics = importlib.import_module("imbestimators.diagnostics")
+        report = diagnostics.imbalance_report(dataset.y, cv=n_splits)
+        return str(report)
+    except (ImportError, AttributeError):
+        return _basic_imbalance_text(dataset.y)
+
+
+def _basic_imbalance_text(y):
+    counts = Counter(y.tolist())
+    total = sum(counts.values())
+    lines = ["class counts"]
+    for label, count in counts.most_common():
+        lines.append(f"  {label_repr(label)}: {count} ({count / total:.1%})")
+    ratio = max(counts.values()) / min(counts.values())
+    lines.append(f"imbalance ratio (largest / smallest class): {ratio:.1f}:1")
+    return "\n".join(lines)
+
+
+def _plot(directory, summaries, results, dataset, pos_label, chosen, notes):
+    try:
+        importlib.import_module("matplotlib")
+    except ImportError:
+        notes.append(
+            "plots skipped: matplotlib is not installed (pip install "
+            "'imbestimators[plot]')"
+        )
+        return []
+    oof = out_of_fold_scores(results, len(dataset.y))
+    names = [s.strategy.name for s in summaries if s.strategy.name in oof]
+    if not names:
+        return []
+    if chosen not in oof:
+        chosen = names[0]
+    written = [directory / "pr_curves.png", directory / "threshold_curves.png"]
+    plot_pr_curves(written[0], names, oof, dataset.y, pos_label)
+    plot_threshold_curves(written[1], names, oof, dataset.y, pos_label, chosen=chosen)
+    return written
+
+
+def write_report(directory, *, dataset, summaries, results, metrics, context):
+    """Write the report folder (all but the text report) and return the paths.
+
+    Parameters
+    ----------
+    directory : path-like
+        Created if missing; files of an earlier run are overwritten.
+    dataset : Dataset
+    summaries : list of Summary
+        Ranked.
+    results : list of FoldResult
+    metrics : list of Metric
+    context : dict
+        ``pos_label``, ``chosen`` (recommended strategy or None), ``n_splits``
+        and ``notes`` (a list, extended with what could not be written).
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = [
+        directory / "scores.csv",
+        directory / "summary.csv",
+        directory / "imbalance_report.txt",
+    ]
+    _write_fold_scores(written[0], summaries, results, metrics)
+    _write_summary(written[1], summaries, metrics)
+    written[2].write_text(
+        imbalance_text(dataset, n_splits=context["n_splits"]) + "\n", encoding="utf-8"
+    )
+    notes = context["notes"]
+    written += _plot(
+        directory,
+        summaries,
+        results,
+        dataset,
+        context["pos_label"],
+        context["chosen"],
+        notes,
+    )
+    return written

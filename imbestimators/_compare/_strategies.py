@@ -1,0 +1,225 @@
+"""The strategies that compare puts side by side, discovered from what is installed.
+
+Each strategy wraps the same model (the data's preprocessing, then a
+LogisticRegression) so that only the way of handling the imbalance differs.
+Strategies come from the library's subpackages through imports guarded by
+``ImportError``: a subpackage that is missing (or torch, for the focal-loss MLP)
+removes its strategies, never the command.
+"""
+
+import importlib
+from dataclasses import dataclass
+
+from imblearn.pipeline import Pipeline
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+
+from imbestimators._compare._errors import CompareError
+
+__all__ = ["Strategy", "available_strategies", "select_strategies"]
+
+# the classifier every strategy shares; lbfgs converges on scaled data well
+# within 1000 iterations
+_CLASSIFIER = LogisticRegression(max_iter=1000)
+
+# (module, class, family, simplicity, heavy, parameters); simplicity orders the
+# strategies when their scores tie (lower is simpler to explain and to run);
+# heavy ones are skipped on large data unless named in --strategies
+_SAMPLERS = [
+    ("over_sampling", "RandomOverSampler", "over-sampling", 3, False, {}),
+    ("over_sampling", "SMOTE", "over-sampling", 4, False, {}),
+    ("over_sampling", "BorderlineSMOTE", "over-sampling", 4, False, {}),
+    ("over_sampling", "ADASYN", "over-sampling", 4, False, {}),
+    ("under_sampling", "RandomUnderSampler", "under-sampling", 3, False, {}),
+    ("under_sampling", "NearMiss", "under-sampling", 4, False, {}),
+    ("under_sampling", "TomekLinks", "under-sampling", 4, False, {}),
+    ("under_sampling", "EditedNearestNeighbours", "under-sampling", 4, False, {}),
+    (
+        "under_sampling",
+        "RepeatedEditedNearestNeighbours",
+        "under-sampling",
+        4,
+        True,
+        {},
+    ),
+    ("under_sampling", "AllKNN", "under-sampling", 4, True, {}),
+    ("under_sampling", "OneSidedSelection", "under-sampling", 4, False, {}),
+    ("under_sampling", "NeighbourhoodCleaningRule", "under-sampling", 4, False, {}),
+    ("under_sampling", "CondensedNearestNeighbour", "under-sampling", 5, True, {}),
+    (
+        "under_sampling",
+        "InstanceHardnessThreshold",
+        "under-sampling",
+        5,
+        True,
+        # the shared classifier rather than the default 100-tree forest per fold
+        {"estimator": LogisticRegression(max_iter=1000)},
+    ),
+    ("under_sampling", "ClusterCentroids", "under-sampling", 5, True, {}),
+    ("combine", "SMOTETomek", "combination", 5, False, {}),
+    ("combine", "SMOTEENN", "combination", 5, False, {}),
+]
+
+# sample-weight schemes of imbestimators.class_weight, applied per training fold
+_WEIGHT_SCHEMES = [("inverse_sqrt", 1), ("effective_number", 1)]
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One way of handling the imbalance, as an unfitted estimator.
+
+    Attributes
+    ----------
+    name : str
+        Name shown in the table and accepted by ``--strategies``.
+    family : str
+        Group name, also accepted by ``--strategies``.
+    estimator : estimator object
+        Unfitted; cloned for every fold.
+    simplicity : int
+        Lower is simpler; breaks ties in the recommendation.
+    weight_scheme : str or None
+        Scheme of :func:`imbestimators.class_weight.compute_sample_weight`
+        whose weights, computed on each training fold, are passed to the
+        classifier's ``fit``.
+    binary_only : bool
+        Whether the strategy needs a binary target.
+    heavy : bool
+        Whether it is slow on large data (skipped there unless named).
+    """
+
+    name: str
+    family: str
+    estimator: object
+    simplicity: int
+    weight_scheme: str | None = None
+    binary_only: bool = False
+    heavy: bool = False
+
+
+def _pipeline(preprocessor, classifier, sampler=None):
+    steps = [("preprocess", clone(preprocessor))]
+    if sampler is not None:
+        steps.append(("sampler", sampler))
+    steps.append(("classifier", classifier))
+    return Pipeline(steps)
+
+
+def _import(module, name):
+    try:
+        return getattr(importlib.import_module(f"imbestimators.{module}"), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _with_seed(estimator, random_state):
+    if "random_state" in estimator.get_params(deep=False):
+        estimator.set_params(random_state=random_state)
+    return estimator
+
+
+def _baselines(preprocessor, random_state):
+    yield Strategy("none", "baseline", _pipeline(preprocessor, clone(_CLASSIFIER)), 0)
+    balanced = clone(_CLASSIFIER).set_params(class_weight="balanced")
+    yield Strategy(
+        "class_weight=balanced", "class weights", _pipeline(preprocessor, balanced), 1
+    )
+    if _import("class_weight", "compute_sample_weight") is not None:
+        for scheme, simplicity in _WEIGHT_SCHEMES:
+            yield Strategy(
+                f"class_weight={scheme}",
+                "class weights",
+                _pipeline(preprocessor, clone(_CLASSIFIER)),
+                simplicity,
+                weight_scheme=scheme,
+            )
+
+
+def _samplers(preprocessor, random_state):
+    for module, name, family, simplicity, heavy, params in _SAMPLERS:
+        Sampler = _import(module, name)
+        if Sampler is None:
+            continue
+        sampler = _with_seed(Sampler(**params), random_state)
+        yield Strategy(
+            name,
+            family,
+            _pipeline(preprocessor, clone(_CLASSIFIER), sampler),
+            simplicity,
+            heavy=heavy,
+        )
+
+
+def available_strategies(preprocessor, *, random_state=0):
+    """Every strategy the installed library offers, simplest first.
+
+    Parameters
+    ----------
+    preprocessor : transformer
+        First step of every pipeline (cloned).
+    random_state : int, default=0
+        Seed of every randomised sampler and estimator.
+
+    Returns
+    -------
+    list of Strategy
+    """
+    strategies = [
+        *_baselines(preprocessor, random_state),
+        *_samplers(preprocessor, random_state),
+    ]
+    return sorted(strategies, key=lambda s: s.simplicity)
+
+
+def select_strategies(strategies, wanted=None, *, binary=True, large=False):
+    """The strategies to run, with a note for each one left out.
+
+    Parameters
+    ----------
+    strategies : list of Strategy
+    wanted : list of str or None
+        Names or families (case-insensitive); None keeps every strategy that
+        suits the data.
+    binary : bool
+        Whether the target is binary; binary-only strategies are dropped
+        otherwise.
+    large : bool
+        Whether the data is large: heavy strategies are then dropped unless
+        named.
+
+    Returns
+    -------
+    selected : list of Strategy
+    notes : list of str
+    """
+    notes = []
+    if wanted is not None:
+        strategies = _filter_named(strategies, wanted)
+    selected = []
+    for strategy in strategies:
+        if strategy.binary_only and not binary:
+            notes.append(f"{strategy.name} skipped: it needs a binary target")
+        elif strategy.heavy and large and wanted is None:
+            notes.append(
+                f"{strategy.name} skipped: slow on data this large; name it in "
+                "--strategies to run it"
+            )
+        else:
+            selected.append(strategy)
+    return selected, notes
+
+
+def _filter_named(strategies, wanted):
+    keys = {w.strip().lower() for w in wanted if w.strip()}
+    known = {s.name.lower() for s in strategies} | {
+        s.family.lower() for s in strategies
+    }
+    unknown = sorted(keys - known)
+    if unknown:
+        names = ", ".join(s.name for s in strategies)
+        families = ", ".join(dict.fromkeys(s.family for s in strategies))
+        raise CompareError(
+            f"--strategies: unknown {', '.join(map(repr, unknown))}; available "
+            f"strategies: {names}; families: {families}."
+        )
+    return [s for s in strategies if s.name.lower() in keys or s.family.lower() in keys]

@@ -1,0 +1,132 @@
+"""End-to-end tests of the ``imbestimators compare`` command."""
+
+import csv
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from imbestimators.__main__ import main
+
+# a fast run: two folds, one repeat, two strategies, one process
+FAST = ["--cv", "2x1", "--strategies", "none,SMOTE", "--n-jobs", "1", "--quiet"]
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    """A small imbalanced CSV with a numeric, a categorical and a label column."""
+    rng = np.random.default_rng(0)
+    n = 120
+    label = np.where(np.arange(n) < 20, "fraud", "ok")
+    amount = rng.normal(size=n) + (label == "fraud") * 2.0
+    country = rng.choice(["fr", "de", "it"], size=n)
+    path = tmp_path / "data.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["amount", "country", "label", "score"])
+        for row in zip(amount, country, label, rng.normal(size=n)):
+            writer.writerow(row)
+    return path
+
+
+def test_compare_embedded_prints_ranked_table_and_writes_report(tmp_path, capsys):
+    """Check that the default data gives a ranked table and the report files."""
+    out = tmp_path / "report"
+    assert main(["compare", *FAST, "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "PR-AUC *" in printed
+    assert "Recommendation:" in printed
+    lines = [line for line in printed.splitlines() if line[:3].strip() in ("1", "2")]
+    assert {line.split()[1] for line in lines} == {"none", "SMOTE"}
+    names = {p.name for p in out.iterdir()}
+    assert {"report.txt", "scores.csv", "summary.csv", "imbalance_report.txt"} <= names
+    assert {"pr_curves.png", "threshold_curves.png"} <= names
+    with open(out / "scores.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    # two strategies x two folds, each with a PR-AUC in [0, 1]
+    assert len(rows) == 4
+    assert all(0.0 <= float(row["pr_auc"]) <= 1.0 for row in rows)
+
+
+def test_compare_csv_with_categorical_column(csv_file, tmp_path, capsys):
+    """Check that a CSV with a categorical feature runs and names its target."""
+    out = tmp_path / "report"
+    code = main(
+        ["compare", "--csv", str(csv_file), "--target", "label", *FAST]
+        + ["--output", str(out)]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "positive class: fraud" in printed
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--csv", "missing.csv", "--target", "y"], r"--csv: no such file"),
+        (["--target", "y"], r"--target needs --csv"),
+        (["--csv", "{csv}"], r"--csv needs --target"),
+        (["--csv", "{csv}", "--target", "nope"], r"no column 'nope'.*'amount'"),
+        (["--csv", "{csv}", "--target", "score"], r"continuous"),
+        (["--csv", "{csv}", "--target", "amount"], r"continuous"),
+        (["--csv", "{csv}", "--target", "country", "--cv", "0x1"], r"--cv needs"),
+        (["--cv", "five"], r"--cv must be"),
+        (["--scoring", "nope"], r"--scoring: unknown metric 'nope'"),
+        (["--strategies", "nope"], r"--strategies: unknown 'nope'"),
+    ],
+)
+def test_compare_bad_input_exits_2_with_one_line(args, message, csv_file, capsys):
+    """Check that bad input ends with exit code 2 and a one-line message."""
+    args = [a.replace("{csv}", str(csv_file)) for a in args]
+    assert main(["compare", *args, "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("imbestimators compare: error: ")
+    assert "Traceback" not in err
+    assert re.search(message, err)
+
+
+def test_compare_single_class_csv_exits_2(tmp_path, capsys):
+    """Check that a target with one class is refused with its label."""
+    path = tmp_path / "one.csv"
+    path.write_text("x,y\n1,a\n2,a\n3,a\n")
+    assert main(["compare", "--csv", str(path), "--target", "y"]) == 2
+    assert "single class ('a')" in capsys.readouterr().err
+
+
+def test_python_m_imbestimators_compare_end_to_end(tmp_path):
+    """Check ``python -m imbestimators compare`` in a fresh process."""
+    out = tmp_path / "report"
+    proc = subprocess.run(
+        [sys.executable, "-m", "imbestimators", "compare", *FAST[:-1]]
+        + ["--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Recommendation:" in proc.stdout
+    # the progress bar and the closing note go to stderr, not stdout
+    assert "fits" in proc.stderr
+    assert "report written to" in proc.stderr
+    assert (out / "scores.csv").is_file()
+
+
+def test_python_m_imbestimators_bad_file_has_no_traceback(tmp_path):
+    """Check that the console entry point exits 2 without a traceback."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "imbestimators", "compare", "--csv", "nope.csv"]
+        + ["--target", "y"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "imbestimators compare: error: --csv: no such file: 'nope.csv'.\n"
+    )
