@@ -54,8 +54,16 @@ def test_compare_csv_with_categorical_column(csv_file, tmp_path, capsys):
     """Check that a CSV with a categorical feature runs and names its target."""
     out = tmp_path / "report"
     code = main(
-        ["compare", "--csv", str(csv_file), "--target", "label", *FAST]
-        + ["--output", str(out)]
+        [
+            "compare",
+            "--csv",
+            str(csv_file),
+            "--target",
+            "label",
+            *FAST,
+            "--output",
+            str(out),
+        ]
     )
     assert code == 0
     printed = capsys.readouterr().out
@@ -100,8 +108,15 @@ def test_python_m_imbestimators_compare_end_to_end(tmp_path):
     """Check ``python -m imbestimators compare`` in a fresh process."""
     out = tmp_path / "report"
     proc = subprocess.run(
-        [sys.executable, "-m", "imbestimators", "compare", *FAST[:-1]]
-        + ["--output", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "imbestimators",
+            "compare",
+            *FAST[:-1],
+            "--output",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=240,
@@ -118,8 +133,16 @@ def test_python_m_imbestimators_compare_end_to_end(tmp_path):
 def test_python_m_imbestimators_bad_file_has_no_traceback(tmp_path):
     """Check that the console entry point exits 2 without a traceback."""
     proc = subprocess.run(
-        [sys.executable, "-m", "imbestimators", "compare", "--csv", "nope.csv"]
-        + ["--target", "y"],
+        [
+            sys.executable,
+            "-m",
+            "imbestimators",
+            "compare",
+            "--csv",
+            "nope.csv",
+            "--target",
+            "y",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
