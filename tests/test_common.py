@@ -59,6 +59,7 @@ def test_param_validation(estimator):
         "imbestimators.over_sampling",
         "imbestimators.under_sampling",
         "imbestimators.combine",
+        "imbestimators.model_selection",
         "imbestimators.utils",
         "imbestimators.exceptions",
     ],
