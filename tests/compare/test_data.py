@@ -1,0 +1,114 @@
+"""Tests of the compare command's data loading and target checks."""
+
+import numpy as np
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.preprocessing import StandardScaler
+
+from imbestimators._compare._data import (
+    DATASETS,
+    check_target,
+    load_csv,
+    load_embedded,
+    make_preprocessor,
+)
+from imbestimators._compare._errors import CompareError
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_embedded_datasets_are_imbalanced_and_bundled(name):
+    """Check that every embedded data set is binary, about 9:1, minority positive."""
+    dataset = load_embedded(name)
+    counts = dataset.counts
+    assert len(counts) == 2
+    assert len(dataset.y) == dataset.X.shape[0]
+    ratio = max(counts.values()) / min(counts.values())
+    assert 5 < ratio < 15
+    assert dataset.minority == min(counts, key=counts.get)
+
+
+def test_load_embedded_unknown_name():
+    """Check that an unknown data set name lists the known ones."""
+    with pytest.raises(CompareError, match=r"--dataset must be one of digits-8"):
+        load_embedded("iris")
+
+
+def test_load_csv_splits_numeric_and_categorical(tmp_path):
+    """Check that object columns are categorical and numbers numeric."""
+    path = tmp_path / "d.csv"
+    path.write_text("a,b,c,y\n1.5,x,True,0\n2.5,z,False,1\n,x,True,0\n")
+    dataset = load_csv(path, "y")
+    assert dataset.numeric == ["a"]
+    assert dataset.categorical == ["b", "c"]
+    assert dataset.has_missing
+    assert dataset.y.tolist() == [0, 1, 0]
+    assert isinstance(make_preprocessor(dataset), ColumnTransformer)
+
+
+def test_make_preprocessor_numeric_only_is_a_scaler():
+    """Check that complete numeric data is only scaled."""
+    assert isinstance(make_preprocessor(load_embedded()), StandardScaler)
+
+
+def test_preprocessor_imputes_and_encodes(tmp_path):
+    """Check that the CSV preprocessor handles missing values and categories."""
+    path = tmp_path / "d.csv"
+    path.write_text("a,b,y\n1.0,x,0\n,y,1\n3.0,,0\n4.0,x,1\n")
+    dataset = load_csv(path, "y")
+    out = make_preprocessor(dataset).fit_transform(dataset.X)
+    assert out.shape == (4, 3)
+    assert np.isfinite(out).all()
+
+
+@pytest.mark.parametrize(
+    ("content", "target", "message"),
+    [
+        ("a,y\n1,0\n", "z", r"--target: no column 'z' in .*; its columns are 'a', 'y'"),
+        ("a,y\n1,0\n2,\n", "y", r"column 'y' has 1 missing values"),
+        ("y\n1\n2\n", "y", r"no feature column besides the target 'y'"),
+        ("a,d,y\n1,2020-01-01,0\n", "y", None),
+    ],
+)
+def test_load_csv_errors(tmp_path, content, target, message):
+    """Check the errors of a CSV whose target or features cannot be used."""
+    path = tmp_path / "d.csv"
+    path.write_text(content)
+    if message is None:  # a date string column is categorical, not refused
+        assert load_csv(path, target).categorical == ["d"]
+        return
+    with pytest.raises(CompareError, match=message):
+        load_csv(path, target)
+
+
+def test_load_csv_missing_file(tmp_path):
+    """Check that a missing file is named."""
+    with pytest.raises(CompareError, match=r"--csv: no such file: '.*nope.csv'"):
+        load_csv(tmp_path / "nope.csv", "y")
+
+
+def test_load_csv_unreadable_file(tmp_path):
+    """Check that a file that is not CSV gives a one-line reason."""
+    path = tmp_path / "bin.csv"
+    path.write_bytes(b"")
+    with pytest.raises(CompareError, match=r"cannot read .* as CSV"):
+        load_csv(path, "y")
+
+
+@pytest.mark.parametrize(
+    ("y", "message"),
+    [
+        (np.array([0.1, 0.25, 0.7, 0.3]), r"the target is continuous"),
+        (np.array(["a", "a", "a"]), r"single class \('a'\)"),
+        (np.arange(60).repeat(2), r"60 distinct values"),
+        (np.array([0] * 10 + [1] * 2), r"class 1 of the target has 2 rows, fewer "),
+    ],
+)
+def test_check_target_refuses(y, message):
+    """Check that continuous, single-class, identifier and tiny targets are refused."""
+    with pytest.raises(CompareError, match=message):
+        check_target(y, n_splits=5)
+
+
+def test_check_target_accepts_multiclass_strings():
+    """Check that string labels with enough rows per class pass."""
+    check_target(np.array(["a", "b", "c"] * 5), n_splits=5)

@@ -1,0 +1,102 @@
+"""Tests of the report folder."""
+
+import csv
+
+import numpy as np
+import pytest
+
+from imbestimators._compare._data import Dataset
+from imbestimators._compare._evaluate import FoldResult
+from imbestimators._compare._metrics import METRICS
+from imbestimators._compare._ranking import rank
+from imbestimators._compare._report import (
+    imbalance_text,
+    out_of_fold_scores,
+    write_report,
+)
+from imbestimators._compare._strategies import Strategy
+
+
+def _run():
+    y = np.array([1, 0, 0, 1, 0, 0])
+    folds = [np.array([0, 1, 2]), np.array([3, 4, 5])]
+    results = []
+    for name, shift in (("a", 0.0), ("b", 0.1)):
+        for k, test in enumerate(folds):
+            score = (y[test] * 0.6 + 0.2 + shift).astype(np.float32)
+            results.append(
+                FoldResult(
+                    name,
+                    0,
+                    k,
+                    {"pr_auc": 1.0, "f1": 0.5},
+                    0.1,
+                    0.1,
+                    test=test,
+                    score=score,
+                )
+            )
+        results.append(FoldResult(name, 1, 0, {"pr_auc": 0.9, "f1": 0.4}, 0.1, 0.1))
+    return y, results
+
+
+def test_out_of_fold_scores_assemble_the_first_repeat():
+    """Check that each row gets its score from the fold that tested it."""
+    y, results = _run()
+    oof = out_of_fold_scores(results, len(y))
+    np.testing.assert_allclose(oof["a"], y * 0.6 + 0.2, rtol=1e-6)
+    assert set(oof) == {"a", "b"}
+
+
+def test_out_of_fold_scores_drop_failed_strategies():
+    """Check that a strategy with a failed first-repeat fold has no curve."""
+    y, results = _run()
+    results[0] = FoldResult("a", 0, 0, error="E: x")
+    assert set(out_of_fold_scores(results, len(y))) == {"b"}
+
+
+def test_write_report_files(tmp_path):
+    """Check the per-fold CSV, summary CSV, imbalance report and plots."""
+    pytest.importorskip("matplotlib")
+    y, results = _run()
+    metrics = [METRICS["pr_auc"], METRICS["f1"]]
+    strategies = [Strategy("a", "fa", None, 0), Strategy("b", "fb", None, 1)]
+    summaries = rank(strategies, results, metrics, metrics[0])
+    notes = []
+    dataset = Dataset("toy", "toy data", np.zeros((6, 1)), y)
+    written = write_report(
+        tmp_path / "out",
+        dataset=dataset,
+        summaries=summaries,
+        results=results,
+        metrics=metrics,
+        context={"pos_label": 1, "chosen": "a", "n_splits": 2, "notes": notes},
+    )
+    assert [p.name for p in written] == [
+        "scores.csv",
+        "summary.csv",
+        "imbalance_report.txt",
+        "pr_curves.png",
+        "threshold_curves.png",
+    ]
+    with open(written[0]) as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 6
+    assert rows[0]["family"] == "fa"
+    assert float(rows[0]["pr_auc"]) == 1.0
+    with open(written[1]) as handle:
+        summary = list(csv.DictReader(handle))
+    assert [row["strategy"] for row in summary] == ["a", "b"]
+    assert float(summary[0]["pr_auc_mean"]) == pytest.approx((1 + 1 + 0.9) / 3)
+    assert written[2].read_text() == imbalance_text(dataset, n_splits=2) + "\n"
+    assert all(p.read_bytes()[:4] == b"\x89PNG" for p in written[3:])
+    assert notes == []
+
+
+def test_imbalance_text_fallback_counts():
+    """Check the class counts and ratio written without the diagnostics module."""
+    from imbestimators._compare._report import _basic_imbalance_text
+
+    text = _basic_imbalance_text(np.array(["a"] * 9 + ["b"] * 3))
+    assert "'a': 9 (75.0%)" in text
+    assert "3.0:1" in text

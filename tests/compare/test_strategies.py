@@ -1,0 +1,68 @@
+"""Tests of the discovery and selection of strategies."""
+
+import pytest
+from sklearn.preprocessing import StandardScaler
+
+from imbestimators._compare._errors import CompareError
+from imbestimators._compare._strategies import (
+    Strategy,
+    available_strategies,
+    select_strategies,
+)
+
+
+def test_available_strategies_cover_the_installed_library():
+    """Check that baseline, class weights and every sampler family are found."""
+    strategies = available_strategies(StandardScaler(), random_state=3)
+    names = [s.name for s in strategies]
+    assert names[0] == "none"
+    assert len(set(names)) == len(names)
+    assert {"class_weight=balanced", "RandomOverSampler", "SMOTE", "ADASYN"} <= set(
+        names
+    )
+    families = {s.family for s in strategies}
+    assert {"baseline", "class weights", "over-sampling"} <= families
+    # simplest first, and every randomised sampler seeded
+    assert [s.simplicity for s in strategies] == sorted(
+        s.simplicity for s in strategies
+    )
+    smote = next(s for s in strategies if s.name == "SMOTE")
+    assert smote.estimator.named_steps["sampler"].random_state == 3
+
+
+def test_strategies_share_preprocessing_and_classifier():
+    """Check that only the imbalance handling differs between strategies."""
+    for strategy in available_strategies(StandardScaler()):
+        steps = strategy.estimator.named_steps
+        assert type(steps["preprocess"]).__name__ == "StandardScaler"
+        assert type(steps["classifier"]).__name__ == "LogisticRegression"
+
+
+def _fake(name, family="f", **kwargs):
+    return Strategy(name, family, None, 0, **kwargs)
+
+
+def test_select_by_name_and_family_case_insensitive():
+    """Check that --strategies takes names and families in any case."""
+    strategies = [_fake("none", "baseline"), _fake("SMOTE", "over"), _fake("B", "over")]
+    selected, notes = select_strategies(strategies, ["smote", "BASELINE"])
+    assert [s.name for s in selected] == ["none", "SMOTE"]
+    assert notes == []
+
+
+def test_select_drops_binary_only_and_heavy_with_notes():
+    """Check that unsuitable strategies are dropped with a note that says why."""
+    strategies = [_fake("a"), _fake("tt", binary_only=True), _fake("h", heavy=True)]
+    selected, notes = select_strategies(strategies, binary=False, large=True)
+    assert [s.name for s in selected] == ["a"]
+    assert notes[0] == "tt skipped: it needs a binary target"
+    assert notes[1].startswith("h skipped: slow on data this large")
+    # named explicitly, a heavy strategy runs on large data
+    selected, _ = select_strategies(strategies, ["h"], large=True)
+    assert [s.name for s in selected] == ["h"]
+
+
+def test_select_unknown_name_lists_the_available_ones():
+    """Check that an unknown name is refused with the choices."""
+    with pytest.raises(CompareError, match=r"unknown 'x'; available strategies: a;"):
+        select_strategies([_fake("a")], ["a", "x"])
