@@ -140,8 +140,11 @@ def _load(args, n_splits):
 
 
 def _strategies(args, dataset):
+    binary = len(dataset.classes) == 2
     strategies = available_strategies(
-        make_preprocessor(dataset), random_state=args.random_state
+        make_preprocessor(dataset),
+        pos_label=dataset.minority if binary else None,
+        random_state=args.random_state,
     )
     if args.list_strategies:
         return strategies, []
@@ -149,7 +152,7 @@ def _strategies(args, dataset):
     return select_strategies(
         strategies,
         wanted,
-        binary=len(dataset.classes) == 2,
+        binary=binary,
         large=len(dataset.y) > _LARGE,
     )
 

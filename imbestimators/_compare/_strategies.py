@@ -63,6 +63,10 @@ _SAMPLERS = [
 # sample-weight schemes of imbestimators.class_weight, applied per training fold
 _WEIGHT_SCHEMES = [("inverse_sqrt", 1), ("effective_number", 1)]
 
+# objectives of ThresholdTunedClassifier: the two decision metrics of the table
+# that a threshold can trade (recall or precision alone have trivial optima)
+_THRESHOLD_OBJECTIVES = ["f1", "balanced_accuracy"]
+
 
 @dataclass(frozen=True)
 class Strategy:
@@ -150,13 +154,31 @@ def _samplers(preprocessor, random_state):
         )
 
 
-def available_strategies(preprocessor, *, random_state=0):
+def _threshold_tuning(preprocessor, pos_label, random_state):
+    Tuned = _import("model_selection", "ThresholdTunedClassifier")
+    if Tuned is None:
+        return
+    for objective in _THRESHOLD_OBJECTIVES:
+        # the rule is learned on out-of-fold scores of the training fold only,
+        # so the outer test fold stays unseen
+        tuned = Tuned(
+            _pipeline(preprocessor, clone(_CLASSIFIER)),
+            objective=objective,
+            pos_label=pos_label,
+            random_state=random_state,
+        )
+        yield Strategy(f"threshold={objective}", "threshold tuning", tuned, 2)
+
+
+def available_strategies(preprocessor, *, pos_label=None, random_state=0):
     """Every strategy the installed library offers, simplest first.
 
     Parameters
     ----------
     preprocessor : transformer
         First step of every pipeline (cloned).
+    pos_label : label, default=None
+        Positive class of a binary target (None for multiclass).
     random_state : int, default=0
         Seed of every randomised sampler and estimator.
 
@@ -166,6 +188,7 @@ def available_strategies(preprocessor, *, random_state=0):
     """
     strategies = [
         *_baselines(preprocessor, random_state),
+        *_threshold_tuning(preprocessor, pos_label, random_state),
         *_samplers(preprocessor, random_state),
     ]
     return sorted(strategies, key=lambda s: s.simplicity)

@@ -66,3 +66,15 @@ def test_select_unknown_name_lists_the_available_ones():
     """Check that an unknown name is refused with the choices."""
     with pytest.raises(CompareError, match=r"unknown 'x'; available strategies: a;"):
         select_strategies([_fake("a")], ["a", "x"])
+
+
+def test_threshold_tuning_strategies_tune_for_the_positive_class():
+    """Check that threshold tuning wraps the whole pipeline with the minority label."""
+    pytest.importorskip("imbestimators.model_selection")
+    strategies = available_strategies(StandardScaler(), pos_label="fraud")
+    tuned = {s.name: s for s in strategies if s.family == "threshold tuning"}
+    assert set(tuned) == {"threshold=f1", "threshold=balanced_accuracy"}
+    estimator = tuned["threshold=f1"].estimator
+    assert estimator.pos_label == "fraud"
+    assert estimator.objective == "f1"
+    assert list(estimator.estimator.named_steps) == ["preprocess", "classifier"]
