@@ -33,7 +33,10 @@ def test_available_strategies_cover_the_installed_library():
 def test_strategies_share_preprocessing_and_classifier():
     """Check that only the imbalance handling differs between strategies."""
     for strategy in available_strategies(StandardScaler()):
-        steps = strategy.estimator.named_steps
+        pipeline = strategy.estimator
+        # meta-estimators (threshold tuning ...) wrap the same pipeline
+        pipeline = getattr(pipeline, "estimator", pipeline)
+        steps = pipeline.named_steps
         assert type(steps["preprocess"]).__name__ == "StandardScaler"
         assert type(steps["classifier"]).__name__ == "LogisticRegression"
 
