@@ -1,0 +1,68 @@
+"""Scale-out: GridSearchCV over our samplers on a Dask cluster through joblib."""
+
+import numpy as np
+import pytest
+from imblearn.pipeline import make_pipeline
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.preprocessing import StandardScaler
+
+from imbestimators.over_sampling import SMOTE
+from imbestimators.under_sampling import TomekLinks
+
+distributed = pytest.importorskip("distributed")
+joblib = pytest.importorskip("joblib")
+
+pytestmark = [pytest.mark.dask, pytest.mark.timeout(180)]
+
+
+def _search(n_jobs):
+    pipe = make_pipeline(
+        StandardScaler(),
+        SMOTE(random_state=0),
+        TomekLinks(),
+        LogisticRegression(),
+    )
+    return GridSearchCV(
+        pipe,
+        {"smote__k_neighbors": [3, 5], "logisticregression__C": [0.1, 1.0]},
+        # an explicit scorer: see CONVENTIONS.md on Dask and scoring=None
+        scoring=["average_precision", "f1"],
+        refit="average_precision",
+        cv=StratifiedKFold(3, shuffle=True, random_state=0),
+        n_jobs=n_jobs,
+    )
+
+
+def test_grid_search_on_local_dask_cluster_matches_loky():
+    """Check that a GridSearchCV run on Dask workers equals the loky run."""
+    X, y = make_classification(
+        n_samples=600, n_features=8, weights=[0.9], random_state=0
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+        distributed.get_task_stream(client) as stream,
+        joblib.parallel_config(backend="dask"),
+    ):
+        on_dask = _search(n_jobs=-1).fit(X, y)
+    # the fits really ran as tasks on both worker processes
+    workers = {task["worker"] for task in stream.data}
+    assert len(stream.data) >= 4
+    assert len(workers) == 2
+    on_loky = _search(n_jobs=2).fit(X, y)
+    for key in ("mean_test_average_precision", "mean_test_f1", "params"):
+        assert list(on_dask.cv_results_[key]) == list(on_loky.cv_results_[key]), key
+    for split in range(3):
+        key = f"split{split}_test_average_precision"
+        np.testing.assert_array_equal(
+            on_dask.cv_results_[key], on_loky.cv_results_[key]
+        )
+    assert on_dask.best_params_ == on_loky.best_params_
+    np.testing.assert_array_equal(on_dask.predict(X), on_loky.predict(X))
