@@ -21,6 +21,10 @@ def _init_params():
         "NearMiss": [{"version": 1}, {"version": 2}],
         # meta-estimators: "estimator": None becomes a LogisticRegression
         "ThresholdTunedClassifier": [{"estimator": None}],
+        "PriorCorrectedClassifier": [
+            {"estimator": None},
+            {"estimator": None, "calibration": "sigmoid", "cv": 3},
+        ],
     }
 
 
@@ -29,8 +33,9 @@ EXPECTED_FAILED_CHECKS: dict = {
     "ClusterCentroids": {
         "check_samplers_sparse": (
             "voting='auto' returns the nearest rows for sparse input and the "
-            "k-means centres for dense input (imbalanced-learn's rule), and the "
-            "check compares the two; with a fixed voting they agree, see "
+            "k-means centres for dense input (imbalanced-learn's rule, and its "
+            "ClusterCentroids fails this check too), and the check compares the "
+            "two; sparse behaviour is tested in "
             "tests/under_sampling/test_cluster_centroids.py"
         ),
         "check_samplers_pandas_sparse": (
