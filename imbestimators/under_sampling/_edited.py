@@ -3,7 +3,6 @@
 import numbers
 
 import numpy as np
-from imblearn.utils import check_sampling_strategy
 from sklearn.utils import _safe_indexing
 
 from imbestimators.base import BaseCleaningSampler
@@ -325,11 +324,11 @@ class RepeatedEditedNearestNeighbours(_BaseEdited):
     :class:`EditedNearestNeighbours` is applied again to its own output until
     (i) ``max_iter`` repetitions were made, (ii) a repetition removes nothing,
     (iii) a cleaned class becomes smaller than the minority class, or (iv) a
-    class disappears [1]_. Each repetition re-reads ``sampling_strategy`` on
-    the remaining rows, as imbalanced-learn does. A drop-in replacement for
+    class disappears [1]_. A drop-in replacement for
     :class:`imblearn.under_sampling.RepeatedEditedNearestNeighbours` returning
-    the same rows: after the first repetition, only the rows whose
-    neighbourhood lost a row are examined again.
+    the same rows (see Notes for the one difference): after the first
+    repetition, only the rows whose neighbourhood lost a row are examined
+    again.
 
     Read more in the :ref:`User Guide <edited_nearest_neighbors>`.
 
@@ -373,6 +372,17 @@ class RepeatedEditedNearestNeighbours(_BaseEdited):
     Notes
     -----
     {neighbour_ties}
+
+    The cleaned classes are those of ``sampling_strategy_``, resolved once on
+    the input: a class it does not name never loses a row. Imbalanced-learn
+    resolves ``sampling_strategy`` again on the remaining rows at every
+    repetition, so with a relative strategy (``"majority"``,
+    ``"not majority"``, or ``"not minority"`` when class sizes become equal)
+    it may clean a class that ``sampling_strategy_`` does not name, or stop
+    cleaning one it names; everywhere else the rows kept are the same.
+    When the first repetition removes nothing, imbalanced-learn applies its
+    class grouping to ``sample_indices_`` twice (the same rows in another
+    order); here they stay grouped by class.
 
     References
     ----------
@@ -420,10 +430,11 @@ class RepeatedEditedNearestNeighbours(_BaseEdited):
         classes, state, k = self._neighbourhoods(X, y)
         minority = minority_code(classes, state.codes)
         n_minority = int(np.sum(state.codes == minority))
+        targeted = targeted_mask(classes, self.sampling_strategy_)
         for n_iter in range(self.max_iter):
             if n_iter:
                 _check_enough_left(state, k, type(self).__name__, f"{n_iter} passes")
-            keep = self._edit_once(y, classes, state, k)
+            keep = state.edit(targeted, k, self.kind_sel)
             removed = np.flatnonzero(state.alive & ~keep)
             state.remove(removed)
             became_smaller, vanished = _class_check(
@@ -434,14 +445,6 @@ class RepeatedEditedNearestNeighbours(_BaseEdited):
         self.n_iter_ = n_iter + 1
         return self._resampled(X, y, state)
 
-    def _edit_once(self, y, classes, state, k):
-        # the strategy is read again on the remaining rows, as imbalanced-learn's
-        # inner EditedNearestNeighbours does at each repetition
-        strategy = check_sampling_strategy(
-            self.sampling_strategy, y[state.alive], self._sampling_type
-        )
-        return state.edit(targeted_mask(classes, strategy), k, self.kind_sel)
-
 
 @fill_doc
 class AllKNN(_BaseEdited):
@@ -451,9 +454,9 @@ class AllKNN(_BaseEdited):
     on its output with 2, and so on up to ``n_neighbors``, stopping early when
     a cleaned class becomes smaller than the minority class (unless
     ``allow_minority=True``) or a class disappears [1]_. A drop-in replacement
-    for :class:`imblearn.under_sampling.AllKNN` returning the same rows; each
-    row's neighbourhood is computed once and reused by the following rounds
-    unless one of its rows was removed.
+    for :class:`imblearn.under_sampling.AllKNN` returning the same rows (see
+    Notes for the one difference); each row's neighbourhood is computed once
+    and reused by the following rounds unless one of its rows was removed.
 
     Read more in the :ref:`User Guide <edited_nearest_neighbors>`.
 
@@ -499,6 +502,14 @@ class AllKNN(_BaseEdited):
     -----
     {neighbour_ties}
 
+    The cleaned classes are those of ``sampling_strategy_``, resolved once on
+    the input: a class it does not name never loses a row. Imbalanced-learn
+    resolves ``sampling_strategy`` again on the remaining rows at every
+    round, so with a relative strategy (``"majority"``,
+    ``"not majority"``, or ``"not minority"`` when class sizes become equal)
+    it may clean a class that ``sampling_strategy_`` does not name, or stop
+    cleaning one it names; everywhere else the rows kept are the same.
+
     References
     ----------
     .. [1] I. Tomek, "An Experiment with the Edited Nearest-Neighbor Rule",
@@ -542,13 +553,11 @@ class AllKNN(_BaseEdited):
         classes, state, max_k = self._neighbourhoods(X, y)
         minority = minority_code(classes, state.codes)
         n_minority = int(np.sum(state.codes == minority))
+        targeted = targeted_mask(classes, self.sampling_strategy_)
         for k in range(1, max_k + 1):
             if k > 1:
                 _check_enough_left(state, max_k, type(self).__name__, f"{k - 1} rounds")
-            strategy = check_sampling_strategy(
-                self.sampling_strategy, y[state.alive], self._sampling_type
-            )
-            keep = state.edit(targeted_mask(classes, strategy), k, self.kind_sel)
+            keep = state.edit(targeted, k, self.kind_sel)
             state.remove(np.flatnonzero(state.alive & ~keep))
             became_smaller, vanished = _class_check(
                 state, len(classes), minority, n_minority

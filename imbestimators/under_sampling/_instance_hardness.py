@@ -123,11 +123,9 @@ class InstanceHardnessThreshold(BaseUnderSampler):
 
     def _fit_resample(self, X, y):
         classes, codes = class_codes(y)
-        splitter = self._splitter(codes)
         rng = check_random_state(self.random_state)
+        splitter = self._splitter(codes, rng)
         self.estimator_ = self._make_estimator(rng)
-        if isinstance(splitter, StratifiedKFold):
-            splitter.random_state = rng
         proba = cross_val_predict(
             self.estimator_,
             X,
@@ -147,7 +145,7 @@ class InstanceHardnessThreshold(BaseUnderSampler):
         self.sample_indices_ = np.concatenate(parts)
         return _safe_indexing(X, self.sample_indices_), y[self.sample_indices_]
 
-    def _splitter(self, codes):
+    def _splitter(self, codes, rng):
         if not isinstance(self.cv, numbers.Integral):
             return check_cv(self.cv, codes, classifier=True)
         largest = int(np.bincount(codes).max())
@@ -157,7 +155,7 @@ class InstanceHardnessThreshold(BaseUnderSampler):
                 f"least {self.cv} samples in some class, but the largest class has "
                 f"{largest}. Lower cv."
             )
-        return StratifiedKFold(n_splits=self.cv, shuffle=True)
+        return StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=rng)
 
     def _make_estimator(self, rng):
         if self.estimator is None:

@@ -7,7 +7,6 @@ from sklearn.utils import _safe_indexing
 
 from imbestimators.base import BaseCleaningSampler
 from imbestimators.under_sampling._base import (
-    check_n_samples,
     class_codes,
     numeric_view,
     targeted_mask,
@@ -95,14 +94,6 @@ class TomekLinks(BaseCleaningSampler):
         self.n_jobs = n_jobs
 
     def _fit_resample(self, X, y):
-        check_n_samples(
-            len(y),
-            2,
-            parameter="n_neighbors",
-            value=1,
-            estimator="TomekLinks",
-            where="X (a sample and its nearest other sample)",
-        )
         classes, codes = class_codes(y)
         links = tomek_link_mask(numeric_view(X), codes)
         removed = links & targeted_mask(classes, self.sampling_strategy_)[codes]

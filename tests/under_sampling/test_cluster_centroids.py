@@ -1,0 +1,94 @@
+"""Tests of ClusterCentroids."""
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.under_sampling import ClusterCentroids as ImbClusterCentroids
+from scipy import sparse
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+
+from imbestimators.under_sampling import ClusterCentroids
+
+
+def data():
+    return make_classification(
+        n_samples=400, n_features=5, weights=[0.1, 0.3, 0.6], n_classes=3,
+        n_informative=3, random_state=0,
+    )  # fmt: skip
+
+
+def test_soft_voting_equals_imbalanced_learn_with_one_class():
+    """Check the centres against imbalanced-learn when one class is under-sampled."""
+    X, y = data()
+    params = {"sampling_strategy": {2: 50}, "random_state": 0}
+    X_ref, y_ref = ImbClusterCentroids(**params).fit_resample(X, y)
+    X_res, y_res = ClusterCentroids(**params).fit_resample(X, y)
+    np.testing.assert_allclose(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+
+
+def test_hard_voting_returns_rows_of_the_class():
+    """Check that hard voting returns, per centre, the nearest row of the class."""
+    X, y = data()
+    sampler = ClusterCentroids(voting="hard", random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    n_minority = min(Counter(y.tolist()).values())
+    assert Counter(y_res.tolist()) == dict.fromkeys((0, 1, 2), n_minority)
+    for row, label in zip(X_res, y_res):
+        assert any(np.array_equal(row, original) for original in X[y == label])
+    assert sampler.voting_ == "hard"
+
+
+def test_sparse_input_returns_sparse_rows_of_the_class():
+    """Check sparse input: sparse output made of rows of each class."""
+    X, y = data()
+    sampler = ClusterCentroids(random_state=0)
+    X_res, y_res = sampler.fit_resample(sparse.csr_matrix(X), y)
+    assert sparse.issparse(X_res)
+    for row, label in zip(X_res.toarray(), y_res):
+        assert any(np.array_equal(row, original) for original in X[y == label])
+
+
+def test_auto_voting_depends_on_sparsity():
+    """Check voting='auto': hard for sparse input, soft for dense input."""
+    X, y = data()
+    dense = ClusterCentroids(random_state=0)
+    dense.fit_resample(X, y)
+    sparse_sampler = ClusterCentroids(random_state=0)
+    sparse_sampler.fit_resample(sparse.csr_matrix(X), y)
+    assert (dense.voting_, sparse_sampler.voting_) == ("soft", "hard")
+
+
+def test_custom_estimator_and_dataframe_dtypes():
+    """Check a custom clustering estimator, and that integer columns stay integer."""
+    X, y = data()
+    frame = pd.DataFrame(X, columns=list("abcde"))
+    frame["a"] = np.round(frame["a"] * 10).astype("int64")
+    sampler = ClusterCentroids(
+        estimator=MiniBatchKMeans(n_init=1, random_state=0), random_state=0
+    )
+    X_res, y_res = sampler.fit_resample(frame, y)
+    assert X_res["a"].dtype == np.int64
+    n_minority = min(Counter(y.tolist()).values())
+    assert Counter(y_res.tolist()) == dict.fromkeys((0, 1, 2), n_minority)
+    assert isinstance(sampler.estimator_, MiniBatchKMeans)
+
+
+def test_estimator_without_n_clusters_is_refused():
+    """Check the message for an estimator that cannot be given n_clusters."""
+    X, y = data()
+    with pytest.raises(ValueError, match="estimator must be a clustering estimator"):
+        ClusterCentroids(estimator=LogisticRegression()).fit_resample(X, y)
+
+
+def test_one_generator_for_all_classes():
+    """Check that two under-sampled classes do not get the same k-means seed."""
+    X, y = data()
+    sampler = ClusterCentroids(sampling_strategy={1: 40, 2: 40}, random_state=0)
+    sampler.fit_resample(X, y)
+    assert isinstance(sampler.estimator_, KMeans)
+    assert isinstance(sampler.estimator_.random_state, np.random.RandomState)

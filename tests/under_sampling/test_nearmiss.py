@@ -1,0 +1,140 @@
+"""Tests of NearMiss."""
+
+import warnings
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from imblearn.under_sampling import NearMiss as ImbNearMiss
+from sklearn.datasets import make_classification
+from sklearn.neighbors import NearestNeighbors
+
+from imbestimators.exceptions import InsufficientSamplesWarning
+from imbestimators.under_sampling import NearMiss
+
+
+@st.composite
+def continuous_data(draw):
+    """Continuous rows in 2 to 5 dimensions, optionally with copied rows.
+
+    In one dimension a row between two minority rows is at the same total
+    distance from both, a structural tie of scores: at least two dimensions
+    are drawn. Copies of a row get equal scores, so the two implementations
+    may keep different copies: with copies, the rows kept are compared.
+    """
+    n_classes = draw(st.integers(2, 3))
+    sizes = [draw(st.integers(5, 20))] + [
+        draw(st.integers(21, 70)) for _ in range(n_classes - 1)
+    ]
+    seed = draw(st.integers(0, 2**16))
+    rng = np.random.default_rng(seed)
+    n_features = draw(st.integers(2, 5))
+    y = rng.permutation(np.repeat(np.arange(n_classes), sizes))
+    X = rng.normal(size=(n_classes, n_features))[y] + rng.normal(
+        size=(len(y), n_features)
+    )
+    copies = draw(st.booleans())
+    if copies:
+        source = rng.integers(0, len(y), size=len(y) // 4)
+        target = rng.integers(0, len(y), size=len(y) // 4)
+        X[target], y[target] = X[source], y[source]
+    return X.astype(draw(st.sampled_from([np.float32, np.float64]))), y, copies
+
+
+@given(
+    data=continuous_data(),
+    version=st.integers(1, 3),
+    k=st.integers(1, 5),
+    k3=st.integers(1, 5),
+    strategy=st.sampled_from(["auto", "majority", "not minority", "all"]),
+)
+def test_same_rows_as_imbalanced_learn(data, version, k, k3, strategy):
+    """Check agreement with imbalanced-learn: indices, or rows when copies tie."""
+    X, y, copies = data
+    params = {
+        "version": version,
+        "n_neighbors": k,
+        "n_neighbors_ver3": k3,
+        "sampling_strategy": strategy,
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = ImbNearMiss(**params)
+        X_ref, y_ref = reference.fit_resample(X, y)
+        sampler = NearMiss(**params)
+        X_res, y_res = sampler.fit_resample(X, y)
+    if copies:
+        np.testing.assert_array_equal(X_res, X_ref)
+        np.testing.assert_array_equal(y_res, y_ref)
+    else:
+        np.testing.assert_array_equal(
+            sampler.sample_indices_, reference.sample_indices_
+        )
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_estimator_gives_the_int_rows(version):
+    """Check that a NearestNeighbors estimator (no self counted) gives the same rows."""
+    X, y = make_classification(n_samples=400, weights=[0.2, 0.8], random_state=0)
+    with_int = NearMiss(version=version, n_neighbors=3, n_neighbors_ver3=2)
+    with_estimator = NearMiss(
+        version=version,
+        n_neighbors=NearestNeighbors(n_neighbors=3),
+        n_neighbors_ver3=NearestNeighbors(n_neighbors=2),
+    )
+    with_int.fit_resample(X, y)
+    with_estimator.fit_resample(X, y)
+    np.testing.assert_array_equal(
+        with_int.sample_indices_, with_estimator.sample_indices_
+    )
+
+
+def test_version_2_uses_the_farthest_minority_rows():
+    """Check NearMiss-2's score: mean distance to the k farthest minority rows."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = np.array([0] * 10 + [1] * 50)
+    sampler = NearMiss(version=2, n_neighbors=3)
+    sampler.fit_resample(X, y)
+    dist = np.linalg.norm(X[10:, None] - X[None, :10], axis=2)
+    score = np.sort(dist, axis=1)[:, -3:].sum(axis=1)
+    expected = 10 + np.argsort(score, kind="stable")[:10]
+    np.testing.assert_array_equal(sampler.sample_indices_[10:], expected)
+
+
+def test_version_3_warns_when_it_keeps_fewer_rows():
+    """Check the warning and count when too few rows are pre-selected."""
+    X, y = make_classification(
+        n_samples=300, weights=[0.3, 0.7], class_sep=3, random_state=0
+    )
+    sampler = NearMiss(version=3, n_neighbors_ver3=1)
+    with pytest.warns(InsufficientSamplesWarning, match="only .* rows of the class"):
+        _, y_res = sampler.fit_resample(X, y)
+    counts = Counter(y_res.tolist())
+    assert counts[1] < counts[0]
+
+
+def test_too_many_neighbours_name_the_minority_class():
+    """Check the message when n_neighbors exceeds the minority class."""
+    X = np.arange(20, dtype=float).reshape(10, 2)
+    y = np.array(["a"] * 3 + ["b"] * 7)
+    with pytest.raises(
+        ValueError,
+        match=r"NearMiss: n_neighbors=4 needs at least 4 samples in the minority "
+        r"class 'a', which has 3\.",
+    ):
+        NearMiss(n_neighbors=4).fit_resample(X, y)
+
+
+def test_too_many_neighbours_ver3_name_the_class():
+    """Check the message when n_neighbors_ver3 exceeds an under-sampled class."""
+    X = np.arange(40, dtype=float).reshape(20, 2)
+    y = np.array([0] * 3 + [1] * 4 + [2] * 13)
+    with pytest.raises(
+        ValueError,
+        match=r"NearMiss: n_neighbors_ver3=5 needs at least 5 samples in class 1, "
+        r"which has 4\.",
+    ):
+        NearMiss(version=3, n_neighbors_ver3=5, n_neighbors=2).fit_resample(X, y)

@@ -1,0 +1,130 @@
+"""Tests of the exact neighbourhood machinery of the cleaning rules."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import sparse
+
+from imbestimators.under_sampling import _neighbourhoods
+from imbestimators.under_sampling._neighbourhoods import (
+    exact_sq_distances,
+    rows_with_own_class_first,
+    tomek_link_mask,
+)
+
+
+def brute_order(X, i):
+    """Rows other than i by (squared distance, index): the documented tie rule."""
+    X = np.asarray(X, dtype=np.float64)
+    sq = ((X - X[i]) ** 2).sum(axis=1)
+    others = np.delete(np.arange(len(X)), i)
+    return others[np.lexsort((others, sq[others]))]
+
+
+def brute_own_class_first(X, codes, i, k):
+    """min(k, number of rows of i's class before its first row of another class)."""
+    order = brute_order(X, i)
+    other = np.flatnonzero(codes[order] != codes[i])
+    n_before = other[0] if other.size else len(order)
+    return min(k, n_before)
+
+
+def brute_tomek(X, codes):
+    nearest = np.array([brute_order(X, i)[0] for i in range(len(X))])
+    mutual = nearest[nearest] == np.arange(len(X))
+    return mutual & (codes[nearest] != codes)
+
+
+@st.composite
+def labelled_rows(draw, max_rows=60):
+    """Rows with many exact ties: a small integer grid, or normal data with copies."""
+    n = draw(st.integers(4, max_rows))
+    n_features = draw(st.integers(1, 4))
+    n_classes = draw(st.integers(2, 3))
+    seed = draw(st.integers(0, 2**16))
+    rng = np.random.default_rng(seed)
+    if draw(st.booleans()):
+        X = rng.integers(-2, 3, size=(n, n_features)).astype(np.float64)
+    else:
+        X = rng.normal(size=(n, n_features))
+        copies = rng.integers(0, n, size=n // 3)
+        X[rng.integers(0, n, size=n // 3)] = X[copies]
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    codes = rng.integers(0, n_classes, size=n)
+    return X.astype(dtype), codes
+
+
+@given(data=labelled_rows(), k=st.integers(1, 4))
+def test_rows_with_own_class_first_matches_brute_force(data, k):
+    """Check the witness count against a brute force, ties to the lower index."""
+    X, codes = data
+    for code in np.unique(codes):
+        rows = np.flatnonzero(codes == code)
+        other = np.flatnonzero(codes != code)
+        found, depends_on = rows_with_own_class_first(X, rows, rows, other, k)
+        expected = [brute_own_class_first(X, codes, i, k) for i in rows]
+        np.testing.assert_array_equal(found, expected)
+        # the witnesses are rows of the class, never the row itself
+        witnesses = depends_on[:, :k]
+        assert np.all(codes[witnesses[witnesses >= 0]] == code)
+        assert not np.any(witnesses == rows[:, None])
+
+
+@given(data=labelled_rows())
+def test_tomek_link_mask_matches_brute_force(data):
+    """Check Tomek links against mutual nearest neighbours by brute force."""
+    X, codes = data
+    np.testing.assert_array_equal(tomek_link_mask(X, codes), brute_tomek(X, codes))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("n_second", [150, 30])
+def test_cells_and_bound_match_brute_force(seed, n_second, monkeypatch):
+    """Check the pivot cells and bound (large classes) against a brute force."""
+    # small thresholds so that cells, runs and the bound are all exercised,
+    # with dense pivots (both classes large) and sparse ones (n_second=30)
+    monkeypatch.setattr(_neighbourhoods, "_MIN_CELLED", 64)
+    monkeypatch.setattr(_neighbourhoods, "_RUN", 32)
+    rng = np.random.default_rng(seed)
+    X = np.vstack([rng.normal(size=(270, 3)), rng.normal(1.5, 0.3, size=(n_second, 3))])
+    X[:20] = X[20:40]  # copies
+    codes = np.repeat([0, 1], [270, n_second])
+    codes[rng.integers(0, 270, size=5)] = 1
+    for code in (0, 1):
+        rows = np.flatnonzero(codes == code)
+        found, _ = rows_with_own_class_first(
+            X, rows, rows, np.flatnonzero(codes != code), 3
+        )
+        expected = [brute_own_class_first(X, codes, i, 3) for i in rows]
+        np.testing.assert_array_equal(found, expected)
+    np.testing.assert_array_equal(tomek_link_mask(X, codes), brute_tomek(X, codes))
+
+
+def test_sparse_rows_give_the_dense_answers():
+    """Check that sparse input gives the same counts and links as dense input."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 4)) * (rng.random((80, 4)) < 0.6)
+    codes = rng.integers(0, 2, size=80)
+    rows = np.flatnonzero(codes == 0)
+    other = np.flatnonzero(codes == 1)
+    dense, _ = rows_with_own_class_first(X, rows, rows, other, 3)
+    sparse_found, _ = rows_with_own_class_first(
+        sparse.csr_matrix(X), rows, rows, other, 3
+    )
+    np.testing.assert_array_equal(dense, sparse_found)
+    np.testing.assert_array_equal(
+        tomek_link_mask(X, codes), tomek_link_mask(sparse.csr_matrix(X), codes)
+    )
+
+
+def test_exact_sq_distances_are_zero_for_copies_and_chunked():
+    """Check exact distances: copies at 0, and chunking gives the same values."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3)).astype(np.float32)
+    X[1] = X[0]
+    rows, others = rng.integers(0, 50, size=(2, 3000))
+    sq = exact_sq_distances(X, rows, others)
+    expected = ((X[rows].astype(np.float64) - X[others]) ** 2).sum(axis=1)
+    np.testing.assert_allclose(sq, expected, rtol=1e-12)
+    assert exact_sq_distances(X, np.array([0]), np.array([1]))[0] == 0.0
