@@ -60,6 +60,8 @@ def test_param_validation(estimator):
         "imbestimators.under_sampling",
         "imbestimators.combine",
         "imbestimators.model_selection",
+        "imbestimators.class_weight",
+        "imbestimators.neural",
         "imbestimators.utils",
         "imbestimators.exceptions",
     ],
