@@ -4,10 +4,20 @@
 labels (a threshold for two classes, per-class offsets or a cost matrix for
 more) with an exact search over the out-of-fold scores;
 :class:`PriorCorrectedClassifier` corrects probabilities for the class prior
-that resampling or class weights changed.
+that resampling or class weights changed; the displays plot the objective
+against the threshold and cost curves (matplotlib is imported when drawing).
 """
 
+from imbestimators.model_selection._plot import (
+    CostCurveDisplay,
+    MetricThresholdDisplay,
+)
 from imbestimators.model_selection._prior import PriorCorrectedClassifier
 from imbestimators.model_selection._threshold import ThresholdTunedClassifier
 
-__all__ = ["PriorCorrectedClassifier", "ThresholdTunedClassifier"]
+__all__ = [
+    "CostCurveDisplay",
+    "MetricThresholdDisplay",
+    "PriorCorrectedClassifier",
+    "ThresholdTunedClassifier",
+]

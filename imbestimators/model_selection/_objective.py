@@ -44,7 +44,8 @@ class Objective(NamedTuple):
 
 
 def _owner(est):
-    return type(est).__name__
+    # displays pass a plain namespace that names them
+    return getattr(est, "owner_name", type(est).__name__)
 
 
 def _check_constraint(est, name):
