@@ -45,10 +45,12 @@ def _check_reduction(reduction):
 
 
 def _as_weight_tensor(values, name):
-    """Non-negative finite weights as a float tensor, or None."""
+    """Non-negative finite weights as a float tensor (dtype kept), or None."""
     if values is None:
         return None
-    weight = torch.as_tensor(values, dtype=torch.get_default_dtype())
+    weight = torch.as_tensor(values)
+    if not weight.is_floating_point():
+        weight = weight.to(torch.get_default_dtype())
     if not torch.isfinite(weight).all() or (weight < 0).any():
         raise ValueError(f"{name} must be finite and non-negative; got {values!r}.")
     return weight
@@ -149,7 +151,7 @@ class FocalLoss(nn.CrossEntropyLoss):
             loss = loss * torch.exp(self.gamma * log_1m_pt)
         weight = keep.to(loss.dtype)
         if self.weight is not None:
-            weight = weight * self.weight[safe_target.squeeze(1)]
+            weight = weight * self.weight.to(loss.dtype)[safe_target.squeeze(1)]
         loss = torch.where(keep, loss * weight, torch.zeros_like(loss))
         return _reduce(loss, self.reduction, weight.sum())
 
@@ -220,7 +222,7 @@ class BinaryFocalLoss(nn.BCEWithLogitsLoss):
             pos = pos * torch.exp(self.gamma * log_1m_p)
             neg = neg * torch.exp(self.gamma * log_p)
         if self.pos_weight is not None:
-            pos = pos * self.pos_weight
+            pos = pos * self.pos_weight.to(pos.dtype)
         if self.alpha is not None:
             pos, neg = self.alpha * pos, (1 - self.alpha) * neg
         loss = pos + neg
