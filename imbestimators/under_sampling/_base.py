@@ -29,6 +29,7 @@ __all__ = [
     "minority_code",
     "neighbors_param",
     "numeric_view",
+    "query_in_chunks",
     "targeted_mask",
     "vote",
 ]
@@ -203,3 +204,53 @@ def is_classifier_object(obj):
         return is_classifier(obj)
     except (AttributeError, TypeError):
         return False
+
+
+#: query rows per request to the k-NN engine: its temporaries grow with the
+#: number of query rows (about 4 KB a row, measured with 1000 reference rows),
+#: so that a query of a million rows would need gigabytes in one request
+QUERY_CHUNK = 2**15
+
+
+def query_in_chunks(
+    index, n_neighbors, X, rows, *, exclude=None, largest=False, return_distance=False
+):
+    """``index.kneighbors`` for the rows ``X[rows]``, asked in chunks of rows.
+
+    Parameters
+    ----------
+    index : NeighborsIndex
+        The engine's index of the reference rows.
+    n_neighbors : int
+        Neighbours per query row.
+    X : {ndarray, sparse matrix}
+        Array holding the query rows.
+    rows : ndarray of int
+        Query rows.
+    exclude : ndarray of int, default=None
+        Per query row, a reference index to exclude (see the engine).
+    largest : bool, default=False
+        Farthest rows instead of nearest.
+    return_distance : bool, default=False
+        Also return the distances.
+
+    Returns
+    -------
+    distances : ndarray of shape (len(rows), n_neighbors)
+        Only when ``return_distance=True``.
+    indices : ndarray of shape (len(rows), n_neighbors)
+    """
+    distances, indices = [], []
+    for start in range(0, max(len(rows), 1), QUERY_CHUNK):
+        part = slice(start, start + QUERY_CHUNK)
+        dist, ind = index.kneighbors(
+            n_neighbors,
+            X[rows[part]],
+            exclude=None if exclude is None else exclude[part],
+            largest=largest,
+            return_distance=True,
+        )
+        distances.append(dist)
+        indices.append(ind)
+    indices = np.vstack(indices)
+    return (np.vstack(distances), indices) if return_distance else indices

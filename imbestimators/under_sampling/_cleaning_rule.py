@@ -15,6 +15,7 @@ from imbestimators.under_sampling._base import (
     minority_code,
     neighbors_param,
     numeric_view,
+    query_in_chunks,
     vote,
 )
 from imbestimators.under_sampling._edited import EditedNearestNeighbours
@@ -224,7 +225,7 @@ class NeighbourhoodCleaningRule(BaseCleaningSampler):
         else:
             X_num = numeric_view(X)
             index = NeighborsIndex(X_num, estimator=estimator)
-            neighbours = index.kneighbors(k, X_num[minority], exclude=minority)
+            neighbours = query_in_chunks(index, k, X_num, minority, exclude=minority)
             # the classifier is fitted on every row: a minority row votes with
             # itself and its k - 1 nearest other rows
             voters = np.column_stack([minority, neighbours[:, : k - 1]])

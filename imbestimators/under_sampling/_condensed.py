@@ -14,6 +14,7 @@ from imbestimators.under_sampling._base import (
     classifier_param,
     minority_code,
     numeric_view,
+    query_in_chunks,
     vote,
 )
 from imbestimators.under_sampling._neighbourhoods import exact_sq_distances
@@ -206,8 +207,12 @@ class _Condensing:
         store = np.concatenate([minority, seeds])
         if self.classifier is not None:
             return self._run_with_classifier(candidates, store)
-        dist, ind = NeighborsIndex(self.X[store]).kneighbors(
-            self.k, self.X[candidates], return_distance=True
+        dist, ind = query_in_chunks(
+            NeighborsIndex(self.X[store]),
+            self.k,
+            self.X,
+            candidates,
+            return_distance=True,
         )
         state = _Neighbourhoods(dist, self.codes[store][ind], ind)
         target = self.codes[rows[0]]
@@ -257,8 +262,12 @@ class _Condensing:
     def _update(self, candidates, wrong, new, state, first_position):
         """Let every later misclassified row see the rows just added."""
         n_ask = min(self.k, len(new))
-        dist, ind = NeighborsIndex(self.X[candidates[new]]).kneighbors(
-            n_ask, self.X[candidates[wrong]], return_distance=True
+        dist, ind = query_in_chunks(
+            NeighborsIndex(self.X[candidates[new]]),
+            n_ask,
+            self.X,
+            candidates[wrong],
+            return_distance=True,
         )
         labels = np.full(ind.shape, self.codes[candidates[new[0]]], dtype=np.intp)
         state.merge(wrong, dist, labels, first_position + ind, self.k)

@@ -13,6 +13,7 @@ from imbestimators.under_sampling._base import (
     minority_code,
     neighbors_param,
     numeric_view,
+    query_in_chunks,
     targeted_mask,
 )
 from imbestimators.under_sampling._neighbourhoods import rows_with_own_class_first
@@ -134,7 +135,9 @@ class EditedNeighbourhoods:
             alive = np.flatnonzero(self.alive)
             index = NeighborsIndex(self.X[alive], estimator=self.estimator)
             position = np.searchsorted(alive, todo)
-            neighbours = index.kneighbors(self.max_k, self.X[todo], exclude=position)
+            neighbours = query_in_chunks(
+                index, self.max_k, self.X, todo, exclude=position
+            )
             self._lists[todo] = alive[neighbours]
             self._has_list[todo] = True
         return self._lists[rows]

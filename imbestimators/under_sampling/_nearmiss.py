@@ -15,6 +15,7 @@ from imbestimators.under_sampling._base import (
     minority_code,
     neighbors_param,
     numeric_view,
+    query_in_chunks,
 )
 from imbestimators.utils._docstring import fill_doc
 from imbestimators.utils._neighbors import NeighborsIndex
@@ -201,7 +202,7 @@ class NearMiss(BaseUnderSampler):
         if self.version == 3:
             return self._select_ver3(X, rows, n_keep, minority, minority_index, k)
         if self.version == 1:
-            dist, _ = minority_index.kneighbors(k, X[rows], return_distance=True)
+            dist, _ = query_in_chunks(minority_index, k, X, rows, return_distance=True)
         else:
             dist = self._farthest(X, rows, minority, minority_index, k)
         # imbalanced-learn sums the distances in increasing order: same sums
@@ -211,8 +212,8 @@ class NearMiss(BaseUnderSampler):
     def _farthest(self, X, rows, minority, minority_index, k):
         """Distances to the ``k`` farthest minority rows, increasing."""
         if minority_index.estimator is None:
-            dist, _ = minority_index.kneighbors(
-                k, X[rows], largest=True, return_distance=True
+            dist, _ = query_in_chunks(
+                minority_index, k, X, rows, largest=True, return_distance=True
             )
             return np.ascontiguousarray(dist[:, ::-1])
         # a user estimator cannot search for the farthest rows: ask for all
@@ -236,7 +237,7 @@ class NearMiss(BaseUnderSampler):
             n_jobs=self.n_jobs,
         )
         class_index = NeighborsIndex(X[rows], estimator=estimator3)
-        short_list = np.unique(class_index.kneighbors(k3, X[minority]))
+        short_list = np.unique(query_in_chunks(class_index, k3, X, minority))
         if len(short_list) < n_keep:
             warnings.warn(
                 f"NearMiss(version=3): only {len(short_list)} rows of the class are "
@@ -244,8 +245,8 @@ class NearMiss(BaseUnderSampler):
                 f"fewer than the {n_keep} asked; all of them are kept.",
                 InsufficientSamplesWarning,
             )
-        dist, _ = minority_index.kneighbors(
-            k, X[rows[short_list]], return_distance=True
+        dist, _ = query_in_chunks(
+            minority_index, k, X, rows[short_list], return_distance=True
         )
         # farthest first; the stable sort keeps equal scores in row order
         order = np.argsort(-dist.sum(axis=1), kind="stable")[:n_keep]

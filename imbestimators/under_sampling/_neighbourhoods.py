@@ -34,6 +34,7 @@ import numpy as np
 from scipy import sparse
 from threadpoolctl import ThreadpoolController
 
+from imbestimators.under_sampling._base import query_in_chunks
 from imbestimators.utils._neighbors import NeighborsIndex
 
 __all__ = [
@@ -91,8 +92,8 @@ def nearest_in(X, rows, candidates):
 
     Returns the distances and the row indices in ``X`` (ties to the lower index).
     """
-    dist, ind = NeighborsIndex(X[candidates]).kneighbors(
-        1, X[rows], return_distance=True
+    dist, ind = query_in_chunks(
+        NeighborsIndex(X[candidates]), 1, X, rows, return_distance=True
     )
     return dist[:, 0], candidates[ind[:, 0]]
 
@@ -258,8 +259,13 @@ class _Witnesses:
             # the nearest 2k hold every new witness needed: at most k - 1
             # known witnesses can come first
             n_ask = min(2 * self.k, n_available)
-            dist, ind = index.kneighbors(
-                n_ask, self.X[self.rows[rows_in]], exclude=exclude, return_distance=True
+            dist, ind = query_in_chunks(
+                index,
+                n_ask,
+                self.X,
+                self.rows[rows_in],
+                exclude=exclude,
+                return_distance=True,
             )
             neighbours = candidates[ind]
             surely = self._precede(
@@ -372,7 +378,7 @@ def _nearest_pivot(X, rows, pivots):
     decide without refinement; sparse rows ask the engine.
     """
     if sparse.issparse(X):
-        return NeighborsIndex(X[pivots]).kneighbors(1, X[rows])[:, 0]
+        return query_in_chunks(NeighborsIndex(X[pivots]), 1, X, rows)[:, 0]
     piv_X = X[pivots]
     piv_aug = np.empty((X.shape[1] + 1, len(pivots)), X.dtype)
     np.multiply(piv_X.T, -2, out=piv_aug[:-1])
@@ -546,4 +552,4 @@ def tomek_link_mask(X, codes, estimator=None):
 def _first_neighbour(index, X, rows):
     if not rows.size:
         return np.empty(0, dtype=np.intp)
-    return index.kneighbors(1, X[rows], exclude=rows)[:, 0]
+    return query_in_chunks(index, 1, X, rows, exclude=rows)[:, 0]

@@ -15,6 +15,7 @@ from imbestimators.under_sampling._base import (
     classifier_param,
     minority_code,
     numeric_view,
+    query_in_chunks,
     targeted_mask,
     vote,
 )
@@ -167,7 +168,7 @@ class OneSidedSelection(BaseCleaningSampler):
         train = np.concatenate([minority, seeds])
         others = np.delete(rows, seed_positions)
         if classifier is None:
-            neighbours = NeighborsIndex(X[train]).kneighbors(k, X[others])
+            neighbours = query_in_chunks(NeighborsIndex(X[train]), k, X, others)
             predicted = vote(codes[train][neighbours], codes.max() + 1)
             classifier = KNeighborsClassifier(n_neighbors=k, n_jobs=self.n_jobs)
             self.estimators_.append(classifier.fit(X[train], y[train]))

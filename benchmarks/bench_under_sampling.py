@@ -1,0 +1,165 @@
+"""Each under-sampler and combination against imbalanced-learn, in the same process.
+
+Run on demand (not in CI)::
+
+    python benchmarks/bench_under_sampling.py                  # n=10k, 100k
+    python benchmarks/bench_under_sampling.py --sizes 1000000 \
+        --samplers TomekLinks EditedNearestNeighbours NearMiss-2   # ours only at 1M
+
+Data: the foundation issue's (``make_data`` of ``bench_samplers.py``):
+``make_classification`` with d = 30, 1 % minority, binary, float32. For every
+sampler it prints the wall time of ours and of imbalanced-learn's (one run
+each: imbalanced-learn's cleaning rules take tens of seconds at 100k), their
+ratio, and the peak extra memory of each during ``fit_resample``
+(tracemalloc, which counts NumPy's allocations; a second, untimed run).
+imbalanced-learn is skipped above ``--max-reference-n`` and above each
+sampler's own limit (NaN in the table); ``--no-reference-memory`` skips its
+memory run.
+"""
+
+import argparse
+import gc
+import importlib
+import importlib.util
+import pathlib
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+
+# name -> (class name, parameters, largest n for ours, largest n for imbalanced-learn)
+SAMPLERS = {
+    "RandomUnderSampler": ("RandomUnderSampler", {"random_state": 0}, None, None),
+    "TomekLinks": ("TomekLinks", {}, None, None),
+    "EditedNearestNeighbours": ("EditedNearestNeighbours", {}, None, None),
+    "RepeatedEditedNearestNeighbours": (
+        "RepeatedEditedNearestNeighbours",
+        {},
+        None,
+        None,
+    ),
+    "AllKNN": ("AllKNN", {}, None, None),
+    "NeighbourhoodCleaningRule": ("NeighbourhoodCleaningRule", {}, None, None),
+    "NearMiss-1": ("NearMiss", {"version": 1}, None, None),
+    # imbalanced-learn sorts an (n_majority x n_minority) matrix: 177 GB at 1M
+    "NearMiss-2": ("NearMiss", {"version": 2}, None, 100_000),
+    "NearMiss-3": ("NearMiss", {"version": 3}, None, None),
+    "OneSidedSelection": ("OneSidedSelection", {"random_state": 0}, None, None),
+    # imbalanced-learn refits and predicts after every addition
+    "CondensedNearestNeighbour": (
+        "CondensedNearestNeighbour",
+        {"random_state": 0},
+        100_000,
+        10_000,
+    ),
+    # a random forest in 5-fold cross-validation, the same for both
+    "InstanceHardnessThreshold": (
+        "InstanceHardnessThreshold",
+        {"random_state": 0},
+        10_000,
+        10_000,
+    ),
+    # k-means with as many clusters as minority rows, the same for both
+    "ClusterCentroids": ("ClusterCentroids", {"random_state": 0}, 10_000, 10_000),
+    "SMOTETomek": ("SMOTETomek", {"random_state": 0}, None, None),
+    "SMOTEENN": ("SMOTEENN", {"random_state": 0}, None, None),
+}
+COMBINED = {"SMOTETomek", "SMOTEENN"}
+
+
+def load_make_data():
+    """``make_data`` of bench_samplers.py: the foundation issue's data."""
+    path = pathlib.Path(__file__).with_name("bench_samplers.py")
+    spec = importlib.util.spec_from_file_location("bench_samplers", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_data
+
+
+def build(package, label):
+    name, params, _, _ = SAMPLERS[label]
+    subpackage = "combine" if label in COMBINED else "under_sampling"
+    module = importlib.import_module(f"{package}.{subpackage}")
+    return getattr(module, name)(**params)
+
+
+def run_timed(sampler, X, y):
+    gc.collect()
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, y_res = sampler.fit_resample(X, y)
+    return time.perf_counter() - start, len(y_res)
+
+
+def run_memory(sampler, X, y):
+    gc.collect()
+    tracemalloc.start()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sampler.fit_resample(X, y)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def within(limit, n):
+    return limit is None or n <= limit
+
+
+def bench_one(label, X, y, args):
+    nan = float("nan")
+    _, _, our_limit, ref_limit = SAMPLERS[label]
+    row = {"sampler": label, "ours_s": nan, "ref_s": nan, "ours_MB": nan}
+    row.update(ref_MB=nan, n_out=-1, ref_n_out=-1)
+    n = len(y)
+    if within(our_limit, n):
+        row["ours_s"], row["n_out"] = run_timed(build("imbestimators", label), X, y)
+        row["ours_MB"] = run_memory(build("imbestimators", label), X, y)
+    if within(ref_limit, n) and n <= args.max_reference_n:
+        row["ref_s"], row["ref_n_out"] = run_timed(build("imblearn", label), X, y)
+        if args.reference_memory:
+            row["ref_MB"] = run_memory(build("imblearn", label), X, y)
+    return row
+
+
+def print_row(config, row):
+    print(
+        f"{config:<22} {row['sampler']:<32} {row['ours_s']:>8.3f} "
+        f"{row['ref_s']:>10.3f} {row['ref_s'] / row['ours_s']:>8.1f}x "
+        f"{row['ours_MB']:>9.1f} {row['ref_MB']:>10.1f} "
+        f"{row['n_out']:>8} {row['ref_n_out']:>8}",
+        flush=True,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--samplers", nargs="+", default=None, choices=SAMPLERS)
+    parser.add_argument(
+        "--max-reference-n",
+        type=int,
+        default=100_000,
+        help="skip imbalanced-learn above this n (NaN in the table)",
+    )
+    parser.add_argument(
+        "--no-reference-memory", dest="reference_memory", action="store_false"
+    )
+    args = parser.parse_args()
+    make_data = load_make_data()
+    print(
+        f"{'config':<22} {'sampler':<32} {'ours s':>8} {'imblearn s':>10} "
+        f"{'speedup':>9} {'ours MB':>9} {'imblearn MB':>10} {'n out':>8} "
+        f"{'ref out':>8}"
+    )
+    for n in args.sizes:
+        X, y = make_data(n, 30, 2, np.float32)
+        config = f"n={n} d=30 K=2 float32"
+        for label in args.samplers or list(SAMPLERS):
+            print_row(config, bench_one(label, X, y, args))
+
+
+if __name__ == "__main__":
+    main()
