@@ -19,7 +19,6 @@ from imbestimators.model_selection._threshold_search import (
     Rule,
     builtin_rule,
 )
-from imbestimators.utils._validation import label_repr
 
 __all__ = ["Objective", "make_rule", "resolve_objective", "sample_costs"]
 
@@ -78,7 +77,7 @@ def _positive_label(est, classes, names):
         if est.pos_label not in classes.tolist():
             raise ValueError(
                 f"{_owner(est)}: pos_label={est.pos_label!r} is not a class of y; "
-                f"the classes are {[label_repr(c) for c in classes]}."
+                f"the classes are {np.asarray(classes).tolist()}."
             )
         return est.pos_label
     needs_pos = any(name in ASYMMETRIC_OBJECTIVES for name in names)
@@ -87,7 +86,7 @@ def _positive_label(est, classes, names):
         raise ValueError(
             f"{_owner(est)}: the objective {names[0]!r} scores the positive class "
             f"only, and pos_label=None cannot tell which of "
-            f"{[label_repr(c) for c in classes]} it is; set pos_label."
+            f"{np.asarray(classes).tolist()} it is; set pos_label."
         )
     return None
 

@@ -29,7 +29,6 @@ from imbestimators.utils._param_validation import (
     _raise_for_params,
     _routing_enabled,
 )
-from imbestimators.utils._validation import label_repr
 
 __all__ = ["PriorCorrectedClassifier", "fitted_prior"]
 
@@ -291,11 +290,11 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
     def _explicit_prior(self, name, value, classes):
         if isinstance(value, Mapping):
             unknown = set(value) - set(classes.tolist())
-            missing = [label_repr(c) for c in classes if c not in value]
+            missing = [c for c in classes.tolist() if c not in value]
             if unknown or missing:
                 raise ValueError(
                     f"{type(self).__name__}: the dict {name} must give a prior to "
-                    f"each class {[label_repr(c) for c in classes]}; missing "
+                    f"each class {np.asarray(classes).tolist()}; missing "
                     f"{missing}, unknown {sorted(map(repr, unknown))}."
                 )
             value = [value[c] for c in classes.tolist()]
@@ -393,7 +392,7 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
             self.fit_prior_ = fitted_prior(self.estimator_, y, classes, seen)
         else:
             self.fit_prior_ = self._explicit_prior("fit_prior", self.fit_prior, classes)
-        absent = [label_repr(c) for c, p in zip(classes, self.fit_prior_) if p <= 0]
+        absent = [c for c, p in zip(classes.tolist(), self.fit_prior_) if p <= 0]
         if absent:
             raise ValueError(
                 f"{type(self).__name__}: the classes {absent} have prior 0 in the "

@@ -11,8 +11,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from imbestimators.utils._validation import label_repr
-
 __all__ = ["ClassCoding", "make_coding", "resolve_response_method", "rule_scores"]
 
 # log(0) would make breaks infinite (and inf - inf undefined): the smallest
@@ -81,8 +79,8 @@ def _binary_score(estimator, X, method, coding):
     if pos_label not in est_classes or len(est_classes) != 2:
         raise ValueError(
             f"The fitted {type(estimator).__name__} knows the classes "
-            f"{[label_repr(c) for c in est_classes]}; both classes "
-            f"{[label_repr(c) for c in coding.labels]} are needed to score them. "
+            f"{est_classes.tolist()}; both classes "
+            f"{coding.labels.tolist()} are needed to score them. "
             "Use a stratified cv so that every training fold holds both."
         )
     values = np.asarray(getattr(estimator, method)(X), dtype=np.float64)
@@ -105,7 +103,7 @@ def _multiclass_scores(estimator, X, method, coding, risk):
     columns = _aligned_columns(estimator, coding, values, method)
     n_samples = values.shape[0]
     if method == "decision_function" and None in columns:
-        missing = [label_repr(c) for c, i in zip(coding.labels, columns) if i is None]
+        missing = [c for c, i in zip(coding.labels.tolist(), columns) if i is None]
         raise ValueError(
             f"The fitted {type(estimator).__name__} never saw the classes "
             f"{missing}, so its decision values cannot score them. Use a "

@@ -67,6 +67,9 @@ class Counts(NamedTuple):
     pred: np.ndarray  # (m, K) samples predicted j
     support: np.ndarray  # (K,) samples of class j
     cost: np.ndarray | None  # (m,) total cost, when costs are known
+    # the smallest positive sample weight: nonzero counts are at least this,
+    # so anything below half of it is rounding noise of the cumulative sums
+    resolution: float = 1.0
 
 
 class Candidates(NamedTuple):
@@ -121,7 +124,10 @@ def _mcc(counts):
     num = correct * total - counts.pred @ counts.support
     den_pred = total**2 - (counts.pred**2).sum(axis=1)
     den_true = total**2 - (counts.support**2).sum()
-    return _safe_divide(num, np.sqrt(np.maximum(den_pred * den_true, 0.0)))
+    # den_pred is 0 when one class gets every prediction and otherwise at least
+    # about resolution * total: snap the rounding residue of the first case
+    den_pred = np.where(den_pred < 0.5 * counts.resolution * total, 0.0, den_pred)
+    return _safe_divide(num, np.sqrt(max(den_true, 0.0) * den_pred))
 
 
 def metric(name, counts, *, pos=None, beta=1.0):
@@ -181,7 +187,16 @@ def candidates(scores, offsets, k):
     breaks = shifted[np.arange(n_samples), others] - scores[:, k]
     order = np.argsort(breaks, kind="stable")
     sorted_breaks = breaks[order]
-    last = np.flatnonzero(np.r_[sorted_breaks[1:] != sorted_breaks[:-1], True])
+    # with more than two classes, a break and the decision argmax(scores +
+    # offsets) round differently: breaks closer than their rounding error are
+    # one group, so every offset chosen between groups decides as counted. Two
+    # classes compare scores themselves (breaks are exactly -score): no merging
+    tol = 0.0
+    if scores.shape[1] > 2:
+        scale = 1.0 + np.max(np.abs(scores)) + np.max(np.abs(offsets))
+        tol = 1e-12 * scale
+    gaps = np.diff(sorted_breaks) > tol
+    last = np.flatnonzero(np.r_[gaps, True])
     return Candidates(k, order, np.r_[0, last + 1], sorted_breaks[last], others)
 
 
@@ -231,13 +246,20 @@ def count_candidates(cands, y, weight, n_classes, sample_costs=None):
             pred[:, j] -= _cumulative_at(np.where(leaving, w_o, 0.0), stops)
             tp[:, j] -= _cumulative_at(np.where(leaving & hit_o, w_o, 0.0), stops)
     support = np.bincount(y, weights=weight, minlength=n_classes).astype(float)
+    positive = weight[weight > 0]
+    resolution = float(positive.min()) if len(positive) else 1.0
+    # removing weights by cumulative sums leaves rounding residue where a count
+    # should be 0 (e.g. 1e-16 predicted): it would read as precision 1 or a
+    # negative recall
+    tp[np.abs(tp) < 0.5 * resolution] = 0.0
+    pred[np.abs(pred) < 0.5 * resolution] = 0.0
     cost = None
     if sample_costs is not None:
         n = len(y)
         base_cost = sample_costs[np.arange(n), cands.others].sum()
         delta = sample_costs[order, k] - sample_costs[order, others_o]
         cost = base_cost + _cumulative_at(delta, stops)
-    return Counts(tp, pred, support, cost)
+    return Counts(tp, pred, support, cost, resolution)
 
 
 def offset_inside(boundaries, j):
