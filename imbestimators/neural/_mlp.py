@@ -682,10 +682,19 @@ default=None
 
 
 class _TensorMaker:
-    """Copy arrays into tensors on one device (a copy: inputs may be read-only)."""
+    """Copy arrays into C-ordered tensors on one device.
+
+    A copy, because inputs may be read-only (memory-mapped by joblib); C order,
+    so that a DataFrame (often column-major) and an array train bit-identical
+    models.
+    """
 
     def __init__(self, device, float_dtype):
         self.device, self.float_dtype = device, getattr(torch, float_dtype)
 
     def __call__(self, array, dtype=None):
-        return torch.tensor(array, dtype=dtype or self.float_dtype, device=self.device)
+        return torch.tensor(
+            np.ascontiguousarray(array),
+            dtype=dtype or self.float_dtype,
+            device=self.device,
+        )
