@@ -101,7 +101,7 @@ def _add_run_options(parser):
     )
     parser.add_argument(
         "--output",
-        default="imbestimators_report",
+        default="imbestimators-report",
         metavar="DIR",
         help="report folder, created if missing (default: %(default)s)",
     )
@@ -163,8 +163,9 @@ def _compare(args):
     dataset = _load(args, n_splits)
     strategies, notes = _strategies(args, dataset)
     if args.list_strategies:
+        width = max(len(s.name) for s in strategies)
         for strategy in strategies:
-            print(f"{strategy.name:<34} {strategy.family}")
+            print(f"{strategy.name:<{width}}  {strategy.family}")
         return 0
     pos_label = dataset.minority
     progress = ProgressBar(
@@ -198,7 +199,7 @@ def _compare(args):
             "notes": notes,
         },
     )
-    header = _header(dataset, pos_label, n_splits, n_repeats, len(strategies))
+    header = _header(dataset, pos_label, n_splits, n_repeats, strategies)
     text = "\n\n".join(
         [
             header,
@@ -212,13 +213,19 @@ def _compare(args):
     return 0
 
 
-def _header(dataset, pos_label, n_splits, n_repeats, n_strategies):
+def _header(dataset, pos_label, n_splits, n_repeats, strategies):
     positive = "positive class" if len(dataset.classes) == 2 else "class plotted"
+    model = "scaling"
+    if dataset.categorical or dataset.has_missing:
+        model = "imputing, one-hot encoding and scaling"
+    neural = any(s.family == "neural network" for s in strategies)
     return (
         f"data: {dataset.description}\n"
-        f"{positive}: {pos_label!s}; {n_strategies} strategies, repeated "
+        f"{positive}: {pos_label!s}; {len(strategies)} strategies, repeated "
         f"stratified {n_splits}-fold CV x {n_repeats} (mean ± std over "
-        f"{n_splits * n_repeats} folds; * ranks)"
+        f"{n_splits * n_repeats} folds; * ranks)\n"
+        f"model: {model}, then LogisticRegression"
+        + (" (the neural networks replace it)" if neural else "")
     )
 
 

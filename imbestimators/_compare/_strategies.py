@@ -170,6 +170,64 @@ def _threshold_tuning(preprocessor, pos_label, random_state):
         yield Strategy(f"threshold={objective}", "threshold tuning", tuned, 2)
 
 
+# (strategy name, base strategy it corrects, simplicity): resampling and weights
+# that change the prior the model learns under
+_PRIOR_CORRECTED = [
+    ("class_weight=balanced", 2),
+    ("RandomUnderSampler", 4),
+    ("SMOTE", 5),
+]
+
+# a small, fast network: the comparison must stay a few minutes on two cores
+_MLP_PARAMS = {"hidden_layer_sizes": (64,), "max_epochs": 50}
+# (name, gamma, class_weight, simplicity): the network changes the model, not only the
+# handling of the imbalance, so the plain cross-entropy MLP (gamma=0) is the
+# baseline the focal variants are to be read against
+_MLP_VARIANTS = [
+    ("MLP", 0.0, None, 6),
+    ("FocalLossMLP", 2.0, None, 7),
+    ("FocalLossMLP+class_weight=effective_number", 2.0, "effective_number", 7),
+]
+
+
+def _prior_correction(strategies, random_state):
+    Corrected = _import("model_selection", "PriorCorrectedClassifier")
+    if Corrected is None:
+        return
+    by_name = {s.name: s for s in strategies}
+    for base, simplicity in _PRIOR_CORRECTED:
+        if base not in by_name:
+            continue
+        # the fitted prior is read from the pipeline's sampler or class_weight;
+        # the corrected probabilities reflect the training fold's class shares
+        yield Strategy(
+            f"{base}+prior_correction",
+            "prior correction",
+            Corrected(clone(by_name[base].estimator)),
+            simplicity,
+        )
+
+
+def _neural(preprocessor, random_state):
+    MLP = _import("neural", "FocalLossMLPClassifier")
+    if MLP is None:  # torch or skorch missing
+        return
+    for name, gamma, class_weight, simplicity in _MLP_VARIANTS:
+        mlp = MLP(
+            **_MLP_PARAMS,
+            gamma=gamma,
+            class_weight=class_weight,
+            random_state=random_state,
+        )
+        yield Strategy(
+            name,
+            "neural network",
+            _pipeline(preprocessor, mlp),
+            simplicity,
+            heavy=True,
+        )
+
+
 def available_strategies(preprocessor, *, pos_label=None, random_state=0):
     """Every strategy the installed library offers, simplest first.
 
@@ -191,6 +249,8 @@ def available_strategies(preprocessor, *, pos_label=None, random_state=0):
         *_threshold_tuning(preprocessor, pos_label, random_state),
         *_samplers(preprocessor, random_state),
     ]
+    strategies += _prior_correction(strategies, random_state)
+    strategies += _neural(preprocessor, random_state)
     return sorted(strategies, key=lambda s: s.simplicity)
 
 

@@ -38,7 +38,10 @@ def test_strategies_share_preprocessing_and_classifier():
         pipeline = getattr(pipeline, "estimator", pipeline)
         steps = pipeline.named_steps
         assert type(steps["preprocess"]).__name__ == "StandardScaler"
-        assert type(steps["classifier"]).__name__ == "LogisticRegression"
+        expected = "LogisticRegression"
+        if strategy.family == "neural network":
+            expected = "FocalLossMLPClassifier"
+        assert type(steps["classifier"]).__name__ == expected
 
 
 def _fake(name, family="f", **kwargs):
@@ -81,3 +84,40 @@ def test_threshold_tuning_strategies_tune_for_the_positive_class():
     assert estimator.pos_label == "fraud"
     assert estimator.objective == "f1"
     assert list(estimator.estimator.named_steps) == ["preprocess", "classifier"]
+
+
+def test_prior_correction_wraps_the_resampled_strategies():
+    """Check that prior correction wraps a copy of the weighted or resampled model."""
+    pytest.importorskip("imbestimators.model_selection")
+    strategies = {s.name: s for s in available_strategies(StandardScaler())}
+    corrected = strategies["RandomUnderSampler+prior_correction"].estimator
+    assert type(corrected).__name__ == "PriorCorrectedClassifier"
+    inner = corrected.estimator.named_steps
+    assert type(inner["sampler"]).__name__ == "RandomUnderSampler"
+    assert (
+        inner["sampler"]
+        is not (strategies["RandomUnderSampler"].estimator.named_steps["sampler"])
+    )
+    balanced = strategies["class_weight=balanced+prior_correction"].estimator
+    assert balanced.estimator.named_steps["classifier"].class_weight == "balanced"
+
+
+def test_neural_strategies_with_a_cross_entropy_baseline():
+    """Check the MLP variants: plain cross-entropy first, focal ones heavier."""
+    pytest.importorskip("torch")
+    strategies = [
+        s
+        for s in available_strategies(StandardScaler(), random_state=1)
+        if s.family == "neural network"
+    ]
+    assert [s.name for s in strategies] == [
+        "MLP",
+        "FocalLossMLP",
+        "FocalLossMLP+class_weight=effective_number",
+    ]
+    mlps = [s.estimator.named_steps["classifier"] for s in strategies]
+    assert [m.gamma for m in mlps] == [0.0, 2.0, 2.0]
+    assert mlps[2].class_weight == "effective_number"
+    assert all(m.random_state == 1 for m in mlps)
+    assert strategies[0].simplicity < strategies[1].simplicity
+    assert all(s.heavy for s in strategies)
