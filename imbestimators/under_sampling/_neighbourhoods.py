@@ -53,6 +53,10 @@ _MIN_CELLED = 2048
 #: (cells sized for the witness search) and when they are large (a tight bound)
 _SPARSE_PIVOTS = 2
 _DENSE_PIVOTS = 8
+#: pivots whose cells are tried before the bound is used for a class, and the
+#: share of their rows it must settle
+_BOUND_TRIAL_PIVOTS = 16
+_BOUND_TRIAL_SUCCESS = 0.5
 #: relative safety margin of the pivot bound: far above float64 rounding of
 #: distances (about 1e-16 relative), far below any distance gap that matters
 _BOUND_MARGIN = 1e-9
@@ -426,16 +430,13 @@ def rows_with_own_class_first(X, rows, same, other, k):
     depends_on = np.full((len(rows), k + 1), -1, dtype=np.intp)
     if not other.size or not rows.size:
         return found, depends_on
-    cells = None
-    if len(same) >= _MIN_CELLED:
-        # dense pivots make the pivot bound tight, which pays off when the
-        # other classes are large too (after over-sampling); otherwise fewer
-        # pivots and larger cells serve the witness search best
-        dense = len(other) >= _MIN_CELLED and len(rows) >= _MIN_CELLED
-        cells = _Cells(X, same, _DENSE_PIVOTS if dense else _SPARSE_PIVOTS)
+    cells = _Cells(X, same, _SPARSE_PIVOTS) if len(same) >= _MIN_CELLED else None
     todo = np.arange(len(rows))
-    if cells is not None:
-        bound_found, bound_witnesses = _settle_by_bound(X, rows, other, k, cells)
+    if cells is not None and _bound_promising(X, rows, other, k, cells):
+        # dense pivots make the bound tight (after over-sampling, most rows
+        # are then settled without any search over the other classes)
+        bound_cells = _Cells(X, same, _DENSE_PIVOTS)
+        bound_found, bound_witnesses = _settle_by_bound(X, rows, other, k, bound_cells)
         settled = bound_found >= k
         depends_on[settled, :k] = bound_witnesses[settled]
         todo = np.flatnonzero(~settled)
@@ -474,6 +475,37 @@ def _scan_in_blocks(witnesses, selected, same):
         stop = min(start + size, len(same))
         witnesses.scan(selected, np.sort(same[order[start:stop]]))
         start, size = stop, 2 * size
+
+
+def _bound_promising(X, rows, other, k, cells):
+    """Whether the pivot bound settles most rows, judged on a few cells.
+
+    In high dimension with classes that mix, the distance to the other
+    classes is not much larger than within a class and the bound settles
+    almost nothing; its pivots would then cost a search for nothing (at a
+    million rows, several seconds). A few random pivots tell.
+    """
+    if len(other) < _MIN_CELLED or len(rows) < _MIN_CELLED:
+        return False
+    sample = scan_order(len(cells.pivots))[:_BOUND_TRIAL_PIVOTS]
+    pivot_distance, _ = nearest_in(X, cells.pivots[sample], other)
+    position = np.searchsorted(cells.same, rows)
+    in_sample = np.isin(cells.near[position, 0], sample)
+    if not in_sample.any():
+        return False
+    tried = np.flatnonzero(in_sample)
+    own = cells.near[position[tried], 0]
+    distance_of = dict(zip(sample.tolist(), pivot_distance.tolist()))
+    bound = np.array([distance_of[p] for p in own.tolist()])
+    bound -= cells.distance[position[tried], 0]
+    bound -= _BOUND_MARGIN * (pivot_distance.max() + cells.distance[position[tried], 0])
+    witnesses = _Witnesses(
+        X, rows[tried], k, np.where(bound > 0, bound, 0.0) ** 2, np.full(len(tried), -1)
+    )
+    positive = np.flatnonzero(bound > 0)
+    for cell in np.unique(own[positive]):
+        cells.scan_cell(witnesses, positive[own[positive] == cell], cell)
+    return np.mean(witnesses.found >= k) >= _BOUND_TRIAL_SUCCESS
 
 
 def _settle_by_bound(X, rows, other, k, cells):
@@ -539,14 +571,36 @@ def tomek_link_mask(X, codes, estimator=None):
                 nearest[rows[found == 0]] = depends_on[found == 0, 1]
     crossing = examined[(nearest[examined] >= 0)]
     crossing = crossing[codes[nearest[crossing]] != codes[crossing]]
-    partners = np.unique(nearest[crossing])
-    partners = partners[codes[partners] == largest]
-    nearest[partners] = _first_neighbour(index, X, partners)
+    in_largest = codes[nearest[crossing]] == largest
+    if estimator is None and not sparse.issparse(X):
+        # a partner in the largest class closes the link when no row comes
+        # before its candidate: most partners are refuted after a few blocks
+        candidates = crossing[in_largest]
+        mutual = _nothing_precedes(X, nearest[candidates], candidates)
+        nearest[nearest[candidates[mutual]]] = candidates[mutual]
+    else:
+        partners = np.unique(nearest[crossing[in_largest]])
+        nearest[partners] = _first_neighbour(index, X, partners)
     linked = crossing[nearest[nearest[crossing]] == crossing]
     mask = np.zeros(n_samples, dtype=bool)
     mask[linked] = True
     mask[nearest[linked]] = True
     return mask
+
+
+def _nothing_precedes(X, rows, candidates):
+    """Whether ``candidates[i]`` is the nearest neighbour of ``rows[i]``.
+
+    True when no row comes before it in the order of ``rows[i]``'s
+    neighbours; the scan of a row stops at the first row found before it.
+    """
+    if not len(rows):
+        return np.zeros(0, dtype=bool)
+    witnesses = _Witnesses(
+        X, rows, 1, exact_sq_distances(X, rows, candidates), candidates
+    )
+    _scan_in_blocks(witnesses, np.arange(len(rows)), np.arange(X.shape[0]))
+    return witnesses.found == 0
 
 
 def _first_neighbour(index, X, rows):
