@@ -11,18 +11,20 @@ called *witnesses* here; two thresholds let them settle x cheaply:
 - *exact threshold*: the nearest row of another class (``m`` at distance
   ``r``), which costs a search over the other classes only;
 - *pivot bound*: when class ``c`` and the other classes are both large (after
-  SMOTE, for instance), no search over the other classes is needed. For a few
-  pivot rows ``p`` of class ``c`` the exact distance ``D_p`` to the other
-  classes is computed; by the triangle inequality every row ``z`` of another
-  class satisfies ``d(x, z) >= D_p - d(x, p)``, so witnesses closer than that
-  bound settle x.
+  SMOTE, for instance), no search over the other classes is needed. For pivot
+  rows ``p`` of class ``c`` the exact distance ``D_p`` to the other classes is
+  computed; by the triangle inequality every row ``z`` of another class
+  satisfies ``d(x, z) >= D_p - d(x, p)``, so witnesses closer than that bound
+  settle x. The bound is first tried on a few pivots and used only where it
+  settles most of their rows: in high dimension, with classes that mix, it
+  settles almost nothing.
 
 Witnesses are looked for where they are likely: the pivots split class ``c``
 into cells (each row belongs to its nearest pivot), and x's witnesses are
-first searched in the cells of its few nearest pivots. Rows that are still not
-settled scan the whole class in growing blocks, which also gives the exact
-count for the rows that ENN removes. The choice of pivots and the scan order
-change the speed, never the answers.
+first searched in its own cell and the cells of the pivots nearest to its
+pivot. Rows that are still not settled scan the whole class in growing blocks,
+which also gives the exact count for the rows that ENN removes. The choice of
+pivots and the scan order change the speed, never the answers.
 
 Counting rows under a threshold is not a k-NN query: it is done here by a
 small blocked kernel (one matrix product per block, like the k-NN engine's
