@@ -214,7 +214,10 @@ def _compare(args):
 
 
 def _header(dataset, pos_label, n_splits, n_repeats, strategies):
-    positive = "positive class" if len(dataset.classes) == 2 else "class plotted"
+    n_classes = len(dataset.classes)
+    positive = "positive class"
+    if n_classes > 2:
+        positive = f"{n_classes} classes, macro averages; class plotted"
     model = "scaling"
     if dataset.categorical or dataset.has_missing:
         model = "imputing, one-hot encoding and scaling"

@@ -133,12 +133,18 @@ def _score(summary, metric):
     return f"{summary.mean[metric.name]:.3f} ± {summary.std[metric.name]:.3f}"
 
 
+def _names(names, shown=3):
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown} more"
+
+
 def _reason(choice, best, metric, others):
     if choice is best:
         reason = f"highest mean {metric.label} ({_score(best, metric)})"
         if others:
             reason += (
-                f"; {', '.join(others)} cannot be told apart from it (corrected "
+                f"; {_names(others)} cannot be told apart from it (corrected "
                 "t-test) but none is simpler"
             )
         return reason + "."

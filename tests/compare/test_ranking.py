@@ -96,3 +96,14 @@ def test_format_table_aligns_and_marks_the_ranking_metric():
     assert lines[2].split() == ["1", "a", "test", "0.600", "±", "0.100", "0.10"]
     assert lines[3].split() == ["2", "broken", "test", "failed"]
     assert len({len(line) for line in lines[:3]}) == 1
+
+
+def test_recommend_reason_shortens_a_long_list_of_ties():
+    """Check that many tied strategies are summarised, not all listed."""
+    same = [0.80, 0.90, 0.70, 0.85]
+    strategies = [_strategy(name, 0) for name in "abcdef"]
+    results = [r for name in "abcdef" for r in _results(name, same)]
+    choice = recommend(rank(strategies, results, [PR], PR), PR, n_splits=4)
+    assert choice.strategy == "a"
+    assert "b, c, d and 2 more cannot be told apart" in choice.reason
+    assert len(choice.tied) == 5
