@@ -111,6 +111,17 @@ class _BatchIterator:
 class _FocalNet(NeuralNet):
     """A skorch net whose loss averages per-sample losses with sample weights."""
 
+    def _set_training(self, training=True):
+        # skorch sets the mode of every submodule before every batch; skip it
+        # when the module and criterion are already in that mode: per-batch
+        # Python overhead is what separates skorch from a bare loop on small nets
+        if (
+            getattr(self, "module_", None) is None
+            or self.module_.training is not training
+            or self.criterion_.training is not training
+        ):
+            super()._set_training(training)
+
     def get_loss(self, y_pred, y_true, X=None, training=False):
         target, weight = y_true
         loss = self.criterion_(y_pred, target)  # reduction='none'
@@ -558,7 +569,9 @@ default=None
         callbacks,
     ):
         dtype = getattr(torch, self.dtype)
-        alpha = torch.as_tensor(self.class_weight_, dtype=dtype)
+        alpha = None  # uniform weights: the loss skips the multiplication
+        if np.any(self.class_weight_ != 1):
+            alpha = torch.as_tensor(self.class_weight_, dtype=dtype)
         return _FocalNet(
             module=MLPModule,
             module__n_features=n_features,

@@ -168,6 +168,17 @@ def test_bit_reproducible_and_global_rng_untouched():
     assert not np.array_equal(first.predict_proba(X), other.predict_proba(X))
 
 
+def test_dropout_only_while_training():
+    """Check that predictions run in eval mode: dropout off, outputs repeatable."""
+    X, y = _data()
+    clf = FocalLossMLPClassifier(**FAST, dropout=0.5).fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), clf.predict_proba(X))
+    assert not clf.net_.module_.training
+    clf.net_.module_.train()  # a user switching the module back to training
+    clf.predict_proba(X)
+    assert not clf.net_.module_.training
+
+
 def test_sample_weight_equals_repetition():
     """Check that integer weights train the model of repeated rows.
 
