@@ -251,12 +251,15 @@ class EditedNearestNeighbours(_BaseEdited):
     -----
     {neighbour_ties}
 
-    With ``kind_sel="all"`` a row is kept exactly when at least
+    A row's neighbourhood is all of its class exactly when at least
     ``n_neighbors`` rows of its class come before its nearest row of another
-    class in that order. The nearest row of another class costs a search
-    over the other classes only, and rows of the class are scanned in growing
-    blocks until enough of them are found closer, so that a full scan is only
-    paid by rows near another class. Classes are cleaned one-vs-rest.
+    class in that order. That nearest row costs a search over the other
+    classes only (or none: a lower bound through pivot rows settles most rows
+    after over-sampling), and rows of the class closer than it are looked for
+    in the row's pivot cell first, then in growing blocks, so that a full scan
+    of the class is only paid by rows near another class; only those rows
+    need their exact neighbours (for ``kind_sel="mode"``). Classes are cleaned
+    one-vs-rest.
 
     References
     ----------

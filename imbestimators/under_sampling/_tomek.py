@@ -57,11 +57,14 @@ class TomekLinks(BaseCleaningSampler):
     -----
     {neighbour_ties}
 
-    When classes are large on both sides (after over-sampling, for instance),
-    rows whose nearest neighbour is certainly of their own class are found
-    through a lower bound on their distance to the other classes and need no
-    search at all. Several classes are handled one-vs-rest: a link joins two
-    rows of different classes, whichever they are.
+    Only the rows outside the largest class are examined. A row whose nearest
+    neighbour is surely of its own class is in no link: a row of its class
+    closer than its nearest row of another class proves it, and after
+    over-sampling a lower bound through pivot rows proves it without any
+    search over the other classes. The partners found in the largest class
+    are refuted by the first row found closer to them. Several classes are
+    handled one-vs-rest: a link joins two rows of different classes,
+    whichever they are.
 
     References
     ----------
