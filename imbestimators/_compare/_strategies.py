@@ -179,7 +179,7 @@ _PRIOR_CORRECTED = [
 ]
 
 # a small, fast network: the comparison must stay a few minutes on two cores
-_MLP_PARAMS = {"hidden_layer_sizes": (64,), "max_epochs": 50}
+_MLP_PARAMS = {"hidden_layer_sizes": (64,), "max_epochs": 25}
 # (name, gamma, class_weight, simplicity): the network changes the model, not only the
 # handling of the imbalance, so the plain cross-entropy MLP (gamma=0) is the
 # baseline the focal variants are to be read against
