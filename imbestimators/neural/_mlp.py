@@ -515,7 +515,13 @@ default=None
                     f"{', '.join(missing) or 'none'}; not in y: "
                     f"{', '.join(unknown) or 'none'}."
                 )
-            return {k: self.balanced_batches[c] for k, c in enumerate(labels)}
+            shares = np.array([self.balanced_batches[c] for c in labels], dtype=float)
+            if not np.isfinite(shares).all() or (shares < 0).any() or not shares.any():
+                raise ValueError(
+                    f"{type(self).__name__}: balanced_batches shares must be finite, "
+                    f"non-negative and not all zero; got {self.balanced_batches!r}."
+                )
+            return dict(enumerate(shares.tolist()))
         return {} if self.balanced_batches else None
 
     def _split(self, y_encoded, rng):

@@ -389,6 +389,13 @@ def test_pickle_keeps_no_training_data():
             r"not in y: none",
         ),
         (
+            {"balanced_batches": {0: -1, 1: 1}},
+            {},
+            ValueError,
+            r"balanced_batches shares must be finite, non-negative and not all "
+            r"zero; got \{0: -1, 1: 1\}",
+        ),
+        (
             {"early_stopping": True, "validation_fraction": 0.001},
             {},
             ValueError,
