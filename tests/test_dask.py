@@ -1,5 +1,7 @@
 """Scale-out: GridSearchCV over our samplers on a Dask cluster through joblib."""
 
+import csv
+
 import numpy as np
 import pytest
 from imblearn.pipeline import make_pipeline
@@ -8,6 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
+from imbestimators.__main__ import main
 from imbestimators.over_sampling import SMOTE
 from imbestimators.under_sampling import TomekLinks
 
@@ -35,11 +38,9 @@ def _search(n_jobs):
     )
 
 
-def test_grid_search_on_local_dask_cluster_matches_loky():
-    """Check that a GridSearchCV run on Dask workers equals the loky run."""
-    X, y = make_classification(
-        n_samples=600, n_features=8, weights=[0.9], random_state=0
-    )
+@pytest.fixture(scope="module")
+def client():
+    """A cluster of two worker processes, one thread each, for this module."""
     with (
         distributed.LocalCluster(
             n_workers=2,
@@ -48,6 +49,16 @@ def test_grid_search_on_local_dask_cluster_matches_loky():
             dashboard_address=None,
         ) as cluster,
         distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+def test_grid_search_on_local_dask_cluster_matches_loky(client):
+    """Check that a GridSearchCV run on Dask workers equals the loky run."""
+    X, y = make_classification(
+        n_samples=600, n_features=8, weights=[0.9], random_state=0
+    )
+    with (
         distributed.get_task_stream(client) as stream,
         joblib.parallel_config(backend="dask"),
     ):
@@ -66,3 +77,24 @@ def test_grid_search_on_local_dask_cluster_matches_loky():
         )
     assert on_dask.best_params_ == on_loky.best_params_
     np.testing.assert_array_equal(on_dask.predict(X), on_loky.predict(X))
+
+
+def _scores(path):
+    columns = ["strategy", "repeat", "fold", "pr_auc", "f1", "recall", "precision"]
+    with open(path, newline="") as handle:
+        return [[row[c] for c in columns] for row in csv.DictReader(handle)]
+
+
+def test_compare_command_on_dask_matches_loky(client, tmp_path):
+    """Check that ``imbestimators compare`` inside the Dask backend scores as loky."""
+    args = ["compare", "--cv", "2x1", "--strategies", "none,SMOTE", "--quiet"]
+    with (
+        distributed.get_task_stream(client) as stream,
+        joblib.parallel_config(backend="dask"),
+    ):
+        assert main([*args, "--output", str(tmp_path / "dask")]) == 0
+    assert len(stream.data) >= 1
+    assert main([*args, "--n-jobs", "2", "--output", str(tmp_path / "loky")]) == 0
+    tables = [_scores(tmp_path / run / "scores.csv") for run in ("dask", "loky")]
+    assert len(tables[0]) == 4
+    assert tables[0] == tables[1]
