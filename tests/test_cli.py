@@ -96,6 +96,25 @@ def test_compare_bad_input_exits_2_with_one_line(args, message, csv_file, capsys
     assert re.search(message, err)
 
 
+def test_compare_output_that_is_a_file_exits_2_before_fitting(tmp_path, capsys):
+    """Check that an --output path that cannot be a folder fails fast."""
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file")
+    code = main(["compare", *FAST, "--output", str(blocker / "report")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("imbestimators compare: error: --output: cannot create")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_compare_list_strategies(capsys):
+    """Check that --list-strategies prints every strategy with its family."""
+    assert main(["compare", "--list-strategies"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["none", "baseline"]
+    assert any(line.split()[0] == "SMOTE" for line in lines)
+
+
 def test_compare_single_class_csv_exits_2(tmp_path, capsys):
     """Check that a target with one class is refused with its label."""
     path = tmp_path / "one.csv"

@@ -6,6 +6,7 @@ and one line, ``imbestimators compare: error: ...``, without a traceback.
 """
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -157,10 +158,26 @@ def _strategies(args, dataset):
     )
 
 
+def _prepare_output(path):
+    """Create the report folder before any fitting, so a bad path fails fast."""
+    directory = Path(path)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CompareError(
+            f"--output: cannot create the folder {str(directory)!r}: "
+            f"{exc.strerror or exc}."
+        ) from exc
+    if not os.access(directory, os.W_OK):
+        raise CompareError(f"--output: the folder {str(directory)!r} is not writable.")
+
+
 def _compare(args):
     n_splits, n_repeats = parse_cv(args.cv)
     ranking, metrics = resolve_metrics(args.scoring)
     dataset = _load(args, n_splits)
+    if not args.list_strategies:
+        _prepare_output(args.output)
     strategies, notes = _strategies(args, dataset)
     if args.list_strategies:
         width = max(len(s.name) for s in strategies)

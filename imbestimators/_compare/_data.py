@@ -17,6 +17,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils.multiclass import type_of_target
 
 from imbestimators._compare._errors import CompareError
+from imbestimators.utils._optional import import_optional
 from imbestimators.utils._validation import label_repr
 
 __all__ = [
@@ -114,9 +115,15 @@ def load_embedded(name="digits-8"):
     return DATASETS[name]()
 
 
-def _read_frame(path):
-    import pandas as pd
+def _pandas():
+    try:
+        return import_optional("pandas", purpose="to read --csv files")
+    except ImportError as exc:
+        raise CompareError(str(exc)) from exc
 
+
+def _read_frame(path):
+    pd = _pandas()
     path = Path(path)
     if not path.is_file():
         raise CompareError(f"--csv: no such file: {str(path)!r}.")

@@ -112,3 +112,18 @@ def test_check_target_refuses(y, message):
 def test_check_target_accepts_multiclass_strings():
     """Check that string labels with enough rows per class pass."""
     check_target(np.array(["a", "b", "c"] * 5), n_splits=5)
+
+
+def test_load_csv_without_pandas_names_the_extra(tmp_path, monkeypatch):
+    """Check that --csv without pandas says which extra to install."""
+    import imbestimators._compare._data as data
+
+    def missing(name, *, purpose=None):
+        raise ImportError(
+            f"{name!r} is required {purpose} but is not installed. Install it "
+            "with: pip install 'imbestimators[pandas]'"
+        )
+
+    monkeypatch.setattr(data, "import_optional", missing)
+    with pytest.raises(CompareError, match=r"imbestimators\[pandas\]"):
+        load_csv(tmp_path / "d.csv", "y")
