@@ -181,7 +181,10 @@ class MetricThresholdDisplay:
         self._plot_constraint(ax)
         self._plot_best(ax)
         ax.set_xlabel("Decision threshold (predict positive if score >= threshold)")
-        ax.set_ylabel(self.objective_name)
+        ylabel = self.objective_name
+        if self.constraint is not None:
+            ylabel = f"{ylabel}, {self.constraint[0]}"
+        ax.set_ylabel(ylabel)
         ax.legend(loc="best")
         self.ax_, self.figure_ = ax, ax.figure
         return self

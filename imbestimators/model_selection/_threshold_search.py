@@ -185,7 +185,7 @@ def candidates(scores, offsets, k):
     shifted[:, k] = -np.inf
     others = np.argmax(shifted, axis=1)
     breaks = shifted[np.arange(n_samples), others] - scores[:, k]
-    order = np.argsort(breaks, kind="stable")
+    order = np.argsort(breaks)
     sorted_breaks = breaks[order]
     # with more than two classes, a break and the decision argmax(scores +
     # offsets) round differently: breaks closer than their rounding error are

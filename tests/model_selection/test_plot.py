@@ -62,7 +62,7 @@ def test_metric_display_from_cv_results():
     assert display.threshold_line_.get_xdata()[0] == clf.best_threshold_
     assert display.floor_line_.get_ydata()[0] == 0.5
     assert display.constraint_line_ is not None
-    assert display.ax_.get_ylabel() == "recall"
+    assert display.ax_.get_ylabel() == "recall, precision"
 
 
 def test_metric_display_held_out_is_exact():

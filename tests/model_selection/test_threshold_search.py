@@ -177,15 +177,28 @@ def test_threshold_curve_is_exact(problem):
         )
 
 
-@pytest.mark.parametrize("n_classes", [2, 3])
-def test_constant_scores_do_not_crash(n_classes):
-    """Check that constant scores give a valid rule (all one class or another)."""
-    y = np.array([0, 1] * 10 + list(range(n_classes)))
-    scores = np.full((len(y), n_classes), 0.25)
-    rule = builtin_rule("f1", y, np.ones(len(y)), n_classes, pos=1)
+@given(
+    n_classes=st.sampled_from([2, 3]),
+    value=st.floats(-1e6, 1e6),
+    name=st.sampled_from(BUILTIN_OBJECTIVES),
+    y=hnp.arrays(np.int64, st.integers(1, 30), elements=st.integers(0, 2)),
+)
+def test_constant_scores_do_not_crash(n_classes, value, name, y):
+    """Check that constant scores give a valid rule: finite offsets, a finite
+    objective, and decisions that give every sample the same class."""
+    y = np.r_[np.arange(n_classes), y % n_classes]
+    scores = np.full((len(y), n_classes), value)
+    if n_classes == 2:
+        scores[:, 0] = 0.0
+    costs = (1.0 - np.eye(n_classes))[y]
+    pos = 1 if n_classes == 2 else None
+    rule = builtin_rule(
+        name, y, np.ones(len(y)), n_classes, pos=pos, sample_costs=costs
+    )
     result = search_offsets(scores, rule)
     assert np.isfinite(result.objective)
     assert np.all(np.isfinite(result.offsets))
+    assert len(np.unique(np.argmax(scores + result.offsets, axis=1))) == 1
 
 
 def test_multiclass_ascent_never_worse_than_argmax():
