@@ -289,7 +289,7 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--n-samples", type=int, default=20_000)
     parser.add_argument("--n-features", type=int, default=30)
-    parser.add_argument("--speed-epochs", type=int, default=3)
+    parser.add_argument("--speed-epochs", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--folds", type=int, default=5)

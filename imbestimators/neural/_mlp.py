@@ -607,6 +607,8 @@ default=None
             predict_nonlinearity=nn.Softmax(dim=-1),
             device=self.device_,
             verbose=self.verbose,
+            # skorch's PrintLog formats its table every epoch even when silent
+            **({} if self.verbose else {"callbacks__print_log": None}),
         )
 
     def _train(self, train_data, seed, previous):
