@@ -222,10 +222,11 @@ class ThresholdTunedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
     classes_ : ndarray of shape (n_classes,)
         The class labels.
     best_threshold_ : float
-        Two classes: the threshold on the positive class's score;
-        ``predict`` returns the positive class exactly where
-        ``score >= best_threshold_``. It lies midway between the two
-        out-of-fold scores it separates.
+        Two classes: the threshold on the positive class's score (its
+        ``predict_proba`` column, or ``decision_function``, negated when
+        ``pos_label`` is ``classes_[0]``); ``predict`` returns the positive
+        class exactly where ``score >= best_threshold_``. It lies midway
+        between the two out-of-fold scores it separates.
     best_threshold_interval_ : tuple of float
         Two classes: the lowest and highest threshold chosen when each fold is
         tuned on its own, a measure of how stable the threshold is.
