@@ -20,7 +20,7 @@ def _init_params():
         # imbalanced-learn): its counts are tested in tests/under_sampling
         "NearMiss": [{"version": 1}, {"version": 2}],
         # meta-estimators: "estimator": None becomes a LogisticRegression
-        "ThresholdTunedClassifier": [{"estimator": None}],
+        "ThresholdTunedClassifier": [{"estimator": None, "cv": 3}],
         "PriorCorrectedClassifier": [
             {"estimator": None},
             {"estimator": None, "calibration": "sigmoid", "cv": 3},
