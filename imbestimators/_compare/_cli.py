@@ -46,9 +46,11 @@ def build_parser():
         help="compare strategies for class imbalance by repeated stratified CV",
         description=(
             "Cross-validate every strategy for class imbalance that the installed "
-            "library offers (class weights, over- and under-samplers, combinations "
-            "...) with the same preprocessing and LogisticRegression, print a "
-            "ranked table and a recommendation, and write a report folder."
+            "library offers (class weights, threshold tuning, prior correction, "
+            "over- and under-samplers, combinations, focal-loss networks) on the "
+            "same repeated stratified folds, with the same preprocessing and "
+            "LogisticRegression (the networks replace it); print a ranked table "
+            "and a recommendation with its reason, and write a report folder."
         ),
     )
     _add_data_options(compare)
@@ -106,7 +108,13 @@ def _add_run_options(parser):
         metavar="DIR",
         help="report folder, created if missing (default: %(default)s)",
     )
-    parser.add_argument("--random-state", type=int, default=0, metavar="SEED")
+    parser.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="SEED",
+        help="seed of the folds and of every randomised step (default: %(default)s)",
+    )
     parser.add_argument(
         "--quiet", action="store_true", help="no progress bar and no notes on stderr"
     )
