@@ -72,14 +72,27 @@ def _write_summary(path, summaries, metrics):
     _write_csv(path, header, rows)
 
 
-def imbalance_text(dataset, *, n_splits):
-    """The imbalance report: :mod:`imbestimators.diagnostics` when installed."""
+def imbalance_text(dataset, *, n_splits, notes=None):
+    """The imbalance report: :mod:`imbestimators.diagnostics` when installed.
+
+    Without it (or if it fails), class counts, shares and the imbalance ratio.
+    """
     try:
         diagnostics = importlib.import_module("imbestimators.diagnostics")
-        report = diagnostics.imbalance_report(dataset.y, cv=n_splits)
-        return str(report)
+        report_function = diagnostics.imbalance_report
     except (ImportError, AttributeError):
         return _basic_imbalance_text(dataset.y)
+    # the minority typology needs numeric features: the embedded data or an
+    # all-numeric CSV (categorical columns would need the preprocessing first)
+    X = None if dataset.categorical or dataset.has_missing else dataset.X
+    try:
+        report = report_function(dataset.y, X=X, cv=n_splits)
+    except Exception as exc:  # the report is an extra: never lose the comparison
+        if notes is not None:
+            notes.append(f"imbalance report failed ({type(exc).__name__}: {exc})")
+        return _basic_imbalance_text(dataset.y)
+    to_text = getattr(report, "to_text", None)
+    return to_text() if callable(to_text) else str(report)
 
 
 def _basic_imbalance_text(y):
@@ -139,10 +152,9 @@ def write_report(directory, *, dataset, summaries, results, metrics, context):
     ]
     _write_fold_scores(written[0], summaries, results, metrics)
     _write_summary(written[1], summaries, metrics)
-    written[2].write_text(
-        imbalance_text(dataset, n_splits=context["n_splits"]) + "\n", encoding="utf-8"
-    )
     notes = context["notes"]
+    text = imbalance_text(dataset, n_splits=context["n_splits"], notes=notes)
+    written[2].write_text(text + "\n", encoding="utf-8")
     written += _plot(
         directory,
         summaries,

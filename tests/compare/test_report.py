@@ -1,6 +1,8 @@
 """Tests of the report folder."""
 
 import csv
+import sys
+import types
 
 import numpy as np
 import pytest
@@ -100,3 +102,37 @@ def test_imbalance_text_fallback_counts():
     text = _basic_imbalance_text(np.array(["a"] * 9 + ["b"] * 3))
     assert "'a': 9 (75.0%)" in text
     assert "3.0:1" in text
+
+
+def test_imbalance_text_uses_diagnostics_when_present(monkeypatch):
+    """Check that the diagnostics module's report is used, with X when numeric."""
+    calls = {}
+
+    def imbalance_report(y, X=None, cv=None):
+        calls.update(n=len(y), X=X, cv=cv)
+        return "from diagnostics"
+
+    fake = types.ModuleType("imbestimators.diagnostics")
+    fake.imbalance_report = imbalance_report
+    monkeypatch.setitem(sys.modules, "imbestimators.diagnostics", fake)
+    dataset = Dataset("toy", "toy", np.zeros((4, 2)), np.array([0, 0, 0, 1]))
+    assert imbalance_text(dataset, n_splits=3) == "from diagnostics"
+    assert calls["n"] == 4
+    assert calls["cv"] == 3
+    assert calls["X"] is dataset.X
+
+
+def test_imbalance_text_falls_back_with_a_note_when_diagnostics_fails(monkeypatch):
+    """Check that a failing report leaves the basic counts and a note."""
+
+    def imbalance_report(y, X=None, cv=None):
+        raise ValueError("boom")
+
+    fake = types.ModuleType("imbestimators.diagnostics")
+    fake.imbalance_report = imbalance_report
+    monkeypatch.setitem(sys.modules, "imbestimators.diagnostics", fake)
+    notes = []
+    dataset = Dataset("toy", "toy", np.zeros((4, 2)), np.array([0, 0, 0, 1]))
+    text = imbalance_text(dataset, n_splits=3, notes=notes)
+    assert "imbalance ratio (largest / smallest class): 3.0:1" in text
+    assert notes == ["imbalance report failed (ValueError: boom)"]
