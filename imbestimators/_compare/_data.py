@@ -180,6 +180,11 @@ def load_csv(path, target):
             f"--csv: {str(path)!r} has no feature column besides the target {target!r}."
         )
     numeric, categorical = _split_columns(X, str(path))
+    has_missing = bool(X.isna().to_numpy().any())
+    if not categorical:
+        # a plain float array is memory-mapped to the worker processes once,
+        # where a DataFrame would be pickled again for every fit
+        X = X.to_numpy(dtype=np.float64)
     return Dataset(
         name=Path(path).name,
         description=f"{path} ({len(frame)} rows, {X.shape[1]} features), "
@@ -188,7 +193,7 @@ def load_csv(path, target):
         y=labels.to_numpy(),
         numeric=numeric,
         categorical=categorical,
-        has_missing=bool(X.isna().to_numpy().any()),
+        has_missing=has_missing,
     )
 
 
@@ -229,6 +234,8 @@ def make_preprocessor(dataset):
     if not dataset.categorical and not dataset.has_missing:
         return StandardScaler()
     numeric = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
+    if not dataset.categorical:
+        return numeric
     categorical = make_pipeline(
         SimpleImputer(strategy="most_frequent"),
         OneHotEncoder(

@@ -127,3 +127,16 @@ def test_load_csv_without_pandas_names_the_extra(tmp_path, monkeypatch):
     monkeypatch.setattr(data, "import_optional", missing)
     with pytest.raises(CompareError, match=r"imbestimators\[pandas\]"):
         load_csv(tmp_path / "d.csv", "y")
+
+
+def test_load_csv_numeric_only_is_an_array_with_imputation(tmp_path):
+    """Check that all-numeric CSV data becomes a float array, imputed if needed."""
+    path = tmp_path / "d.csv"
+    path.write_text("a,b,y\n1.0,2,0\n,3,1\n3.0,4,0\n")
+    dataset = load_csv(path, "y")
+    assert isinstance(dataset.X, np.ndarray)
+    assert dataset.X.dtype == np.float64
+    assert dataset.has_missing
+    out = make_preprocessor(dataset).fit_transform(dataset.X)
+    assert np.isfinite(out).all()
+    assert out.shape == (3, 2)
