@@ -6,11 +6,12 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from scipy.stats import rankdata
 
 from imbestimators._compare._plots import plot_pr_curves, plot_threshold_curves
 from imbestimators.utils._validation import label_repr
 
-__all__ = ["out_of_fold_scores", "write_report"]
+__all__ = ["distinct", "out_of_fold_scores", "write_report"]
 
 #: the text report; written last, once the notes of the other files are known
 REPORT_TEXT = "report.txt"
@@ -122,9 +123,26 @@ def _plot(directory, summaries, results, dataset, pos_label, chosen, notes):
     if chosen not in oof:
         chosen = names[0]
     written = [directory / "pr_curves.png", directory / "threshold_curves.png"]
-    plot_pr_curves(written[0], names, oof, dataset.y, pos_label)
-    plot_threshold_curves(written[1], names, oof, dataset.y, pos_label, chosen=chosen)
+    ranks = {name: rankdata(oof[name]) for name in names}
+    plot_pr_curves(written[0], distinct(names, ranks), oof, dataset.y, pos_label)
+    plot_threshold_curves(
+        written[1], distinct(names, oof), oof, dataset.y, pos_label, chosen=chosen
+    )
     return written
+
+
+def distinct(names, values):
+    """Names whose values differ from those of every earlier name.
+
+    Threshold tuning keeps the scores of the model it tunes, and prior
+    correction only transforms them monotonically (same ranks, same
+    precision-recall curve): drawing such duplicates would hide other curves.
+    """
+    kept = []
+    for name in names:
+        if not any(np.array_equal(values[name], values[k]) for k in kept):
+            kept.append(name)
+    return kept
 
 
 def write_report(directory, *, dataset, summaries, results, metrics, context):

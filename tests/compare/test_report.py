@@ -12,6 +12,7 @@ from imbestimators._compare._evaluate import FoldResult
 from imbestimators._compare._metrics import METRICS
 from imbestimators._compare._ranking import rank
 from imbestimators._compare._report import (
+    distinct,
     imbalance_text,
     out_of_fold_scores,
     write_report,
@@ -136,3 +137,13 @@ def test_imbalance_text_falls_back_with_a_note_when_diagnostics_fails(monkeypatc
     text = imbalance_text(dataset, n_splits=3, notes=notes)
     assert "imbalance ratio (largest / smallest class): 3.0:1" in text
     assert notes == ["imbalance report failed (ValueError: boom)"]
+
+
+def test_distinct_drops_repeated_curves():
+    """Check that strategies with the same scores (or ranks) are drawn once."""
+    values = {
+        "none": np.array([1.0, 2.0]),
+        "threshold": np.array([1.0, 2.0]),
+        "smote": np.array([2.0, 1.0]),
+    }
+    assert distinct(["none", "threshold", "smote"], values) == ["none", "smote"]
