@@ -52,7 +52,8 @@ for scheme in [None, "inverse_sqrt", "effective_number", "balanced"]:
 
 # %%
 # Stronger weights trade precision for recall at the 0.5 threshold, while the
-# average precision — the quality of the ranking — hardly moves. The scores
+# average precision — the quality of the ranking — changes much less (and
+# rather down than up). The scores
 # of the test positives and negatives show why: weights push all scores up
 # together.
 import matplotlib.pyplot as plt
