@@ -77,6 +77,20 @@ def _balanced_accuracy(y_true, y_pred, score, *, classes, pos_label):
     return float(np.mean(_recalls(y_true, y_pred, classes)))
 
 
+def _specificity(y_true, y_pred, score, *, classes, pos_label):
+    """Recall of the other classes: binary for ``pos_label``, else macro."""
+    if _binary(classes):
+        negative = y_true != pos_label
+        if not negative.any():
+            return 0.0
+        return float(np.mean(y_pred[negative] != pos_label))
+    values = []
+    for label in classes:
+        others = y_true != label
+        values.append(np.mean(y_pred[others] != label) if others.any() else 0.0)
+    return float(np.mean(values))
+
+
 def _g_mean(y_true, y_pred, score, *, classes, pos_label):
     """Geometric mean of the per-class recalls (sensitivity and specificity)."""
     recalls = _recalls(y_true, y_pred, classes)
@@ -100,6 +114,7 @@ METRICS = {
         Metric("recall", "recall", False, _label_metric(skm.recall_score)),
         Metric("precision", "precision", False, _label_metric(skm.precision_score)),
         Metric("balanced_accuracy", "bal. acc.", False, _balanced_accuracy),
+        Metric("specificity", "specificity", False, _specificity),
         Metric("g_mean", "G-mean", False, _g_mean),
         Metric("mcc", "MCC", False, _mcc),
         Metric("accuracy", "accuracy", False, _accuracy),

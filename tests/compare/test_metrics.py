@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from imblearn.metrics import geometric_mean_score
+from imblearn.metrics import geometric_mean_score, specificity_score
 from sklearn import metrics as skm
 
 from imbestimators._compare._errors import CompareError
@@ -36,6 +36,9 @@ def test_binary_metrics_match_scikit_learn(binary):
         skm.balanced_accuracy_score(y, y_pred)
     )
     assert got["g_mean"] == pytest.approx(geometric_mean_score(y, y_pred))
+    assert got["specificity"] == pytest.approx(
+        specificity_score(y, y_pred, pos_label="pos")
+    )
     assert got["mcc"] == pytest.approx(skm.matthews_corrcoef(y, y_pred))
 
 
@@ -55,6 +58,9 @@ def test_multiclass_metrics_are_macro_averages():
     )
     assert METRICS["g_mean"](y, y_pred, proba, **kw) == pytest.approx(
         geometric_mean_score(y, y_pred)
+    )
+    assert METRICS["specificity"](y, y_pred, proba, **kw) == pytest.approx(
+        specificity_score(y, y_pred, average="macro")
     )
 
 
