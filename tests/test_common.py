@@ -64,6 +64,7 @@ def test_param_validation(estimator):
         "imbestimators.neural",
         "imbestimators.utils",
         "imbestimators.exceptions",
+        "imbestimators.testing",
     ],
 )
 def test_all_is_importable(package):

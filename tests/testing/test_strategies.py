@@ -1,0 +1,245 @@
+"""Tests of the hypothesis strategies of imbestimators.testing."""
+
+import subprocess
+import sys
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import Phase, assume, find, given, settings
+from hypothesis import strategies as st
+from imblearn.utils import check_sampling_strategy
+from sklearn.utils.class_weight import compute_class_weight
+
+from imbestimators.testing import (
+    TargetCounts,
+    class_weights,
+    imbalanced_datasets,
+    sampling_strategies,
+)
+
+SAMPLING_TYPES = {
+    "over": "over-sampling",
+    "under": "under-sampling",
+    "clean": "clean-sampling",
+}
+
+
+@settings(max_examples=30)
+@given(
+    data=imbalanced_datasets(
+        n_classes=(2, 5), imbalance_ratio=(2.5, 6.0), class_size=(3, 40)
+    )
+)
+def test_imbalanced_datasets_respect_sizes_and_ratio(data):
+    """Check classes, sizes and the imbalance ratio against the parameters."""
+    X, y = data
+    counts = Counter(y.tolist())
+    assert 2 <= len(counts) <= 5
+    assert min(counts.values()) >= 3
+    assert max(counts.values()) <= 40
+    assert 2.5 <= max(counts.values()) / min(counts.values()) <= 6.0
+    assert X.shape == (len(y), X.shape[1])
+    assert 1 <= X.shape[1] <= 5
+    assert X.dtype in (np.float32, np.float64)
+    assert np.isfinite(X).all()
+    assert np.abs(X).max() <= 1e3
+
+
+@settings(max_examples=15)
+@given(
+    data=imbalanced_datasets(
+        n_classes=3, n_features=2, dtype="float32", labels="str", as_frame=True
+    )
+)
+def test_imbalanced_datasets_pandas_and_string_labels(data):
+    """Check frames with string columns and a non-default index, named Series."""
+    X, y = data
+    assert isinstance(X, pd.DataFrame)
+    assert isinstance(y, pd.Series)
+    assert y.name == "target"
+    assert list(X.columns) == ["feature_0", "feature_1"]
+    assert (X.dtypes == np.float32).all()
+    assert X.index.equals(y.index)
+    assert not X.index.equals(pd.RangeIndex(len(y)))
+    assert all(isinstance(label, str) for label in y)
+    assert y.nunique() == 3
+
+
+@settings(max_examples=15)
+@given(
+    data=imbalanced_datasets(
+        labels="int", duplicates=False, ties=False, constant_columns=False
+    )
+)
+def test_imbalanced_datasets_without_ties_have_distinct_rows(data):
+    """Check that duplicates=False, ties=False gives distinct rows and int labels."""
+    X, y = data
+    assert y.dtype.kind == "i"
+    assert len(np.unique(X, axis=0)) == len(X)
+
+
+EDGE_CASES = {
+    "duplicated rows": lambda X, y: len(np.unique(X, axis=0)) < len(X),
+    "a row with two labels": lambda X, y: any(
+        len(set(y[(row == X).all(axis=1)].tolist())) > 1 for row in X
+    ),
+    "a constant column": lambda X, y: X.shape[1] > 1 and (np.ptp(X, axis=0) == 0).any(),
+    "float32": lambda X, y: X.dtype == np.float32,
+    "string labels": lambda X, y: y.dtype.kind == "U",
+    "ratio above 10": lambda X, y: _ratio(y) > 10,
+    "4 classes": lambda X, y: len(set(y.tolist())) == 4,
+}
+
+
+def test_imbalanced_datasets_reach_edge_cases():
+    """Check that 60 draws of the default strategy hold every promised edge case."""
+    seen = Counter()
+
+    @settings(max_examples=60, phases=[Phase.generate], database=None)
+    @given(data=imbalanced_datasets())
+    def collect(data):
+        seen.update(name for name, holds in EDGE_CASES.items() if holds(*data))
+
+    collect()
+    assert set(seen) == set(EDGE_CASES), f"missing {set(EDGE_CASES) - set(seen)}"
+
+
+def _ratio(y):
+    counts = Counter(y.tolist()).values()
+    return max(counts) / min(counts)
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        ({"n_classes": 1}, ValueError, r"n_classes must satisfy 2 <= low <= high"),
+        ({"n_classes": (3, 2)}, ValueError, r"got \(3, 2\)"),
+        ({"n_classes": 2.5}, TypeError, "n_classes must hold integers"),
+        ({"class_size": "big"}, TypeError, "class_size must be a number or a"),
+        ({"imbalance_ratio": 0.5}, ValueError, "imbalance_ratio must satisfy 1 <="),
+        ({"dtype": "int64"}, ValueError, r"dtype must be None or among"),
+        ({"labels": "float"}, ValueError, r"labels must be None or among"),
+        ({"max_abs_value": 0}, ValueError, "max_abs_value must be a positive"),
+        (
+            {"class_size": (2, 5), "imbalance_ratio": (10, 20)},
+            ValueError,
+            "No class sizes within class_size=",
+        ),
+    ],
+)
+def test_imbalanced_datasets_bad_parameters(params, error, match):
+    """Check that bad parameters fail at once, naming the parameter."""
+    with pytest.raises(error, match=match):
+        imbalanced_datasets(**params)
+
+
+@pytest.mark.parametrize("kind", ["over", "under", "clean"])
+@settings(max_examples=30)
+@given(data=st.data())
+def test_sampling_strategies_are_valid(kind, data):
+    """Check that every drawn strategy is accepted by imbalanced-learn for y."""
+    _, y = data.draw(imbalanced_datasets(class_size=(2, 30)))
+    strategy = data.draw(sampling_strategies(y, kind=kind))
+    resolved = check_sampling_strategy(strategy, y, SAMPLING_TYPES[kind])
+    assert set(resolved) <= set(y.tolist())
+    if kind == "clean":
+        assert isinstance(strategy, (str, list))
+
+
+@pytest.mark.parametrize(
+    ("kind", "form"),
+    [
+        ("over", float),
+        ("over", dict),
+        ("over", TargetCounts),
+        ("over", str),
+        ("under", float),
+        ("under", dict),
+        ("under", TargetCounts),
+        ("clean", list),
+        ("clean", str),
+    ],
+)
+def test_sampling_strategies_reach_every_form(kind, form):
+    """Check that each form imbalanced-learn accepts is generated."""
+    y = np.array(["a"] * 12 + ["b"] * 5)
+    found = find(
+        sampling_strategies(y, kind=kind),
+        lambda strategy: isinstance(strategy, form),
+        settings=settings(database=None),
+    )
+    assert isinstance(found, form)
+
+
+@settings(max_examples=30)
+@given(data=st.data())
+def test_sampling_strategies_float_only_for_binary(data):
+    """Check that multi-class targets never get a float strategy."""
+    _, y = data.draw(imbalanced_datasets(n_classes=(3, 4)))
+    kind = data.draw(st.sampled_from(["over", "under"]))
+    assert not isinstance(data.draw(sampling_strategies(y, kind=kind)), float)
+
+
+def test_sampling_strategies_bad_parameters():
+    """Check the messages for an unknown kind and a single-class y."""
+    with pytest.raises(ValueError, match="kind must be 'over', 'under' or 'clean'"):
+        sampling_strategies([0, 1], kind="both")
+    with pytest.raises(ValueError, match=r"at least 2 classes .* got 1"):
+        sampling_strategies([0, 0, 0])
+
+
+@settings(max_examples=40)
+@given(data=st.data())
+def test_class_weights_accepted_by_scikit_learn(data):
+    """Check that every drawn class_weight is accepted by compute_class_weight."""
+    _, y = data.draw(imbalanced_datasets())
+    # scikit-learn looks string labels that parse as integers ('0') up as ints
+    # in the dict (sklearn/utils/class_weight.py), so their dict weights fail
+    assume(not any(isinstance(v, str) and _parses_as_int(v) for v in y.tolist()))
+    classes = np.unique(y)
+    class_weight = data.draw(class_weights(classes))
+    weights = compute_class_weight(class_weight, classes=classes, y=y)
+    assert (weights > 0).all()
+    if isinstance(class_weight, dict):
+        assert all(0.01 <= w <= 100 for w in class_weight.values())
+
+
+def _parses_as_int(text):
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_class_weights_bad_parameters():
+    """Check the messages for no classes and inverted weight bounds."""
+    with pytest.raises(ValueError, match="at least one class label"):
+        class_weights([])
+    with pytest.raises(ValueError, match="0 < min_weight <= max_weight"):
+        class_weights([0, 1], min_weight=2.0, max_weight=1.0)
+
+
+def test_import_does_not_load_hypothesis():
+    """Check that importing the package and its estimators leaves hypothesis out."""
+    code = (
+        "import sys, imbestimators, imbestimators.over_sampling, "
+        "imbestimators.under_sampling; "
+        "assert 'hypothesis' not in sys.modules, 'hypothesis imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_missing_hypothesis_names_the_extra():
+    """Check that without hypothesis the ImportError names the testing extra."""
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "try:\n    import imbestimators.testing\n"
+        "except ImportError as exc:\n    print(exc)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    assert "pip install 'imbestimators[testing]'" in out
