@@ -172,3 +172,21 @@ def test_python_m_imbestimators_bad_file_has_no_traceback(tmp_path):
     assert proc.stderr == (
         "imbestimators compare: error: --csv: no such file: 'nope.csv'.\n"
     )
+
+
+def test_compare_scoring_ranks_by_the_first_metric(tmp_path, capsys):
+    """Check that --scoring ranks the table by its first metric and adds columns."""
+    out = tmp_path / "report"
+    args = ["compare", "--cv", "2x1", "--n-jobs", "1", "--quiet"]
+    args += ["--strategies", "none,class_weight=balanced,RandomUnderSampler"]
+    args += ["--scoring", "recall,g_mean", "--output", str(out)]
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if line.startswith(" #") or line[:1] == "#")
+    assert "recall *" in header
+    assert "G-mean" in header
+    with open(out / "summary.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    recalls = [float(row["recall_mean"]) for row in rows]
+    assert recalls == sorted(recalls, reverse=True)
+    assert "g_mean_mean" in rows[0]
