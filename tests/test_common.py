@@ -65,6 +65,7 @@ def test_param_validation(estimator):
         "imbestimators.utils",
         "imbestimators.exceptions",
         "imbestimators.testing",
+        "imbestimators.metrics",
     ],
 )
 def test_all_is_importable(package):
