@@ -66,6 +66,7 @@ def test_param_validation(estimator):
         "imbestimators.exceptions",
         "imbestimators.testing",
         "imbestimators.metrics",
+        "imbestimators.diagnostics",
     ],
 )
 def test_all_is_importable(package):
