@@ -68,9 +68,13 @@ def _check_choice(name, value, options):
 
 def _feasible_minority_sizes(class_size, ratio):
     """Minority sizes m for which some majority size M fits ratio and class_size."""
-    bounds = {m: _majority_bounds(m, class_size, ratio) for m in range(*class_size)}
-    bounds[class_size[1]] = _majority_bounds(class_size[1], class_size, ratio)
-    return [m for m, (low, high) in bounds.items() if low <= high]
+    sizes = range(class_size[0], class_size[1] + 1)
+    return [
+        m
+        for m in sizes
+        if _majority_bounds(m, class_size, ratio)[0]
+        <= _majority_bounds(m, class_size, ratio)[1]
+    ]
 
 
 def _majority_bounds(minority, class_size, ratio):
