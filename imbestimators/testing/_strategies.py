@@ -68,13 +68,12 @@ def _check_choice(name, value, options):
 
 def _feasible_minority_sizes(class_size, ratio):
     """Minority sizes m for which some majority size M fits ratio and class_size."""
-    sizes = range(class_size[0], class_size[1] + 1)
-    return [
-        m
-        for m in sizes
-        if _majority_bounds(m, class_size, ratio)[0]
-        <= _majority_bounds(m, class_size, ratio)[1]
-    ]
+    feasible = []
+    for m in range(class_size[0], class_size[1] + 1):
+        low, high = _majority_bounds(m, class_size, ratio)
+        if low <= high:
+            feasible.append(m)
+    return feasible
 
 
 def _majority_bounds(minority, class_size, ratio):
