@@ -44,7 +44,6 @@ default_role = "literal"
 autodoc_mock_imports = [
     name for name in ("torch", "skorch") if importlib.util.find_spec(name) is None
 ]
-autosummary_generate = True
 autodoc_typehints = "none"
 autodoc_default_options = {"members": False, "inherited-members": False}
 
@@ -191,6 +190,11 @@ def generate_api_pages():
 
 
 generate_api_pages()
+# the API pages by name: a page generated for a subpackage that appeared since
+# the last build gets its stubs in an incremental build too
+autosummary_generate = sorted(
+    str(path.relative_to(HERE)) for path in GENERATED.glob("*.rst")
+)
 
 # "ndarray of shape (n_features_in_,)": in reST a word ending in "_" is a
 # link to a target of that name. Quote such names inside "shape (...)" of
