@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.stats import rankdata
+from sklearn.preprocessing import StandardScaler
 
 from imbestimators._compare._plots import plot_pr_curves, plot_threshold_curves
 from imbestimators.utils._validation import label_repr
@@ -84,8 +85,11 @@ def imbalance_text(dataset, *, n_splits, notes=None):
     except (ImportError, AttributeError):
         return _basic_imbalance_text(dataset.y)
     # the minority typology needs numeric features: the embedded data or an
-    # all-numeric CSV (categorical columns would need the preprocessing first)
-    X = None if dataset.categorical or dataset.has_missing else dataset.X
+    # all-numeric CSV (categorical columns would need the preprocessing first),
+    # scaled as the compared models see them
+    X = None
+    if not dataset.categorical and not dataset.has_missing:
+        X = StandardScaler().fit_transform(dataset.X)
     try:
         report = report_function(dataset.y, X=X, cv=n_splits)
     except Exception as exc:  # the report is an extra: never lose the comparison

@@ -116,11 +116,14 @@ def test_imbalance_text_uses_diagnostics_when_present(monkeypatch):
     fake = types.ModuleType("imbestimators.diagnostics")
     fake.imbalance_report = imbalance_report
     monkeypatch.setitem(sys.modules, "imbestimators.diagnostics", fake)
-    dataset = Dataset("toy", "toy", np.zeros((4, 2)), np.array([0, 0, 0, 1]))
+    X = np.array([[0.0, 1.0], [2.0, 1.0], [4.0, 3.0], [6.0, 3.0]])
+    dataset = Dataset("toy", "toy", X, np.array([0, 0, 0, 1]))
     assert imbalance_text(dataset, n_splits=3) == "from diagnostics"
     assert calls["n"] == 4
     assert calls["cv"] == 3
-    assert calls["X"] is dataset.X
+    # the features as the compared models see them: standardised
+    np.testing.assert_allclose(calls["X"].mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(calls["X"].std(axis=0), 1.0)
 
 
 def test_imbalance_text_falls_back_with_a_note_when_diagnostics_fails(monkeypatch):
@@ -147,3 +150,14 @@ def test_distinct_drops_repeated_curves():
         "smote": np.array([2.0, 1.0]),
     }
     assert distinct(["none", "threshold", "smote"], values) == ["none", "smote"]
+
+
+def test_imbalance_text_with_the_real_diagnostics():
+    """Check the report of imbestimators.diagnostics on the embedded data."""
+    pytest.importorskip("imbestimators.diagnostics")
+    from imbestimators._compare._data import load_embedded
+
+    text = imbalance_text(load_embedded(), n_splits=5)
+    assert "Imbalance ratio 9.3:1" in text
+    assert "moderate" in text
+    assert "Typology" in text
