@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from sklearn.model_selection import RepeatedStratifiedKFold
+
 from imbestimators._compare._data import (
     DATASETS,
     check_target,
@@ -220,7 +222,11 @@ def _compare(args):
         context={
             "pos_label": pos_label,
             "chosen": None if chosen is None else chosen.strategy,
-            "n_splits": n_splits,
+            "cv": RepeatedStratifiedKFold(
+                n_splits=n_splits,
+                n_repeats=n_repeats,
+                random_state=args.random_state,
+            ),
             "notes": notes,
         },
     )

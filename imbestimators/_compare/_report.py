@@ -74,8 +74,11 @@ def _write_summary(path, summaries, metrics):
     _write_csv(path, header, rows)
 
 
-def imbalance_text(dataset, *, n_splits, notes=None):
+def imbalance_text(dataset, *, cv, notes=None):
     """The imbalance report: :mod:`imbestimators.diagnostics` when installed.
+
+    ``cv`` is the comparison's splitter (or a number of folds): the report
+    counts the minority rows of its training folds.
 
     Without it (or if it fails), class counts, shares and the imbalance ratio.
     """
@@ -91,7 +94,7 @@ def imbalance_text(dataset, *, n_splits, notes=None):
     if not dataset.categorical and not dataset.has_missing:
         X = StandardScaler().fit_transform(dataset.X)
     try:
-        report = report_function(dataset.y, X=X, cv=n_splits)
+        report = report_function(dataset.y, X=X, cv=cv)
     except Exception as exc:  # the report is an extra: never lose the comparison
         if notes is not None:
             notes.append(f"imbalance report failed ({type(exc).__name__}: {exc})")
@@ -162,7 +165,7 @@ def write_report(directory, *, dataset, summaries, results, metrics, context):
     results : list of FoldResult
     metrics : list of Metric
     context : dict
-        ``pos_label``, ``chosen`` (recommended strategy or None), ``n_splits``
+        ``pos_label``, ``chosen`` (recommended strategy or None), ``cv`` (the splitter)
         and ``notes`` (a list, extended with what could not be written).
     """
     directory = Path(directory)
@@ -175,7 +178,7 @@ def write_report(directory, *, dataset, summaries, results, metrics, context):
     _write_fold_scores(written[0], summaries, results, metrics)
     _write_summary(written[1], summaries, metrics)
     notes = context["notes"]
-    text = imbalance_text(dataset, n_splits=context["n_splits"], notes=notes)
+    text = imbalance_text(dataset, cv=context["cv"], notes=notes)
     written[2].write_text(text + "\n", encoding="utf-8")
     written += _plot(
         directory,

@@ -73,7 +73,7 @@ def test_write_report_files(tmp_path):
         summaries=summaries,
         results=results,
         metrics=metrics,
-        context={"pos_label": 1, "chosen": "a", "n_splits": 2, "notes": notes},
+        context={"pos_label": 1, "chosen": "a", "cv": 2, "notes": notes},
     )
     assert [p.name for p in written] == [
         "scores.csv",
@@ -91,7 +91,7 @@ def test_write_report_files(tmp_path):
         summary = list(csv.DictReader(handle))
     assert [row["strategy"] for row in summary] == ["a", "b"]
     assert float(summary[0]["pr_auc_mean"]) == pytest.approx((1 + 1 + 0.9) / 3)
-    assert written[2].read_text() == imbalance_text(dataset, n_splits=2) + "\n"
+    assert written[2].read_text() == imbalance_text(dataset, cv=2) + "\n"
     assert all(p.read_bytes()[:4] == b"\x89PNG" for p in written[3:])
     assert notes == []
 
@@ -118,7 +118,7 @@ def test_imbalance_text_uses_diagnostics_when_present(monkeypatch):
     monkeypatch.setitem(sys.modules, "imbestimators.diagnostics", fake)
     X = np.array([[0.0, 1.0], [2.0, 1.0], [4.0, 3.0], [6.0, 3.0]])
     dataset = Dataset("toy", "toy", X, np.array([0, 0, 0, 1]))
-    assert imbalance_text(dataset, n_splits=3) == "from diagnostics"
+    assert imbalance_text(dataset, cv=3) == "from diagnostics"
     assert calls["n"] == 4
     assert calls["cv"] == 3
     # the features as the compared models see them: standardised
@@ -137,7 +137,7 @@ def test_imbalance_text_falls_back_with_a_note_when_diagnostics_fails(monkeypatc
     monkeypatch.setitem(sys.modules, "imbestimators.diagnostics", fake)
     notes = []
     dataset = Dataset("toy", "toy", np.zeros((4, 2)), np.array([0, 0, 0, 1]))
-    text = imbalance_text(dataset, n_splits=3, notes=notes)
+    text = imbalance_text(dataset, cv=3, notes=notes)
     assert "imbalance ratio (largest / smallest class): 3.0:1" in text
     assert notes == ["imbalance report failed (ValueError: boom)"]
 
@@ -157,7 +157,7 @@ def test_imbalance_text_with_the_real_diagnostics():
     pytest.importorskip("imbestimators.diagnostics")
     from imbestimators._compare._data import load_embedded
 
-    text = imbalance_text(load_embedded(), n_splits=5)
+    text = imbalance_text(load_embedded(), cv=5)
     assert "Imbalance ratio 9.3:1" in text
     assert "moderate" in text
     assert "Typology" in text
