@@ -209,7 +209,7 @@ def is_classifier_object(obj):
 #: query rows per request to the k-NN engine: its temporaries grow with the
 #: number of query rows (about 4 KB a row, measured with 1000 reference rows),
 #: so that a query of a million rows would need gigabytes in one request
-QUERY_CHUNK = 2**15
+QUERY_CHUNK = 2**13
 
 
 def query_in_chunks(

@@ -315,13 +315,8 @@ class _Cells:
         if n_near > 1:
             near_pivots = NeighborsIndex(X[self.pivots]).kneighbors(n_near - 1)
             neighbours = np.column_stack([neighbours, near_pivots])
-        self.near = neighbours[cell]
-        # exact distances to those pivots: the pivot bound is built on them
-        self.distance = np.sqrt(
-            exact_sq_distances(
-                X, np.repeat(same, n_near), self.pivots[self.near].ravel()
-            )
-        ).reshape(self.near.shape)
+        self.near = neighbours[cell].astype(np.int32)
+        self._X_all = X
         order = np.argsort(cell, kind="stable")
         self._members = same[order]
         self._starts = np.searchsorted(cell[order], np.arange(n_pivots + 1))
@@ -329,6 +324,20 @@ class _Cells:
         # are a view and not a copy at each search
         self._X = None if sparse.issparse(X) else X[self._members]
         self._sq = None if self._X is None else _row_sq_norms(self._X)
+
+    def distance(self, position, n_columns=None):
+        """Exact distances of the rows ``same[position]`` to their near pivots.
+
+        Computed when asked (only the pivot bound needs them), so that a class
+        of a million rows does not hold them all.
+        """
+        near = self.near[position, :n_columns]
+        sq = exact_sq_distances(
+            self._X_all,
+            np.repeat(self.same[position], near.shape[1]),
+            self.pivots[near].ravel(),
+        )
+        return np.sqrt(sq).reshape(near.shape)
 
     def scan_cell(self, witnesses, selected, cell):
         part = slice(self._starts[cell], self._starts[cell + 1])
@@ -498,9 +507,9 @@ def _bound_promising(X, rows, other, k, cells):
     tried = np.flatnonzero(in_sample)
     own = cells.near[position[tried], 0]
     distance_of = dict(zip(sample.tolist(), pivot_distance.tolist()))
-    bound = np.array([distance_of[p] for p in own.tolist()])
-    bound -= cells.distance[position[tried], 0]
-    bound -= _BOUND_MARGIN * (pivot_distance.max() + cells.distance[position[tried], 0])
+    own_distance = cells.distance(position[tried], 1)[:, 0]
+    bound = np.array([distance_of[p] for p in own.tolist()]) - own_distance
+    bound -= _BOUND_MARGIN * (pivot_distance.max() + own_distance)
     witnesses = _Witnesses(
         X, rows[tried], k, np.where(bound > 0, bound, 0.0) ** 2, np.full(len(tried), -1)
     )
@@ -517,7 +526,7 @@ def _settle_by_bound(X, rows, other, k, cells):
     """
     pivot_distance, _ = nearest_in(X, cells.pivots, other)
     position = np.searchsorted(cells.same, rows)
-    near, dist = cells.near[position], cells.distance[position]
+    near, dist = cells.near[position], cells.distance(position)
     # d(x, z) >= D_p - d(x, p) for every row z of another class
     bound = np.max(pivot_distance[near] - dist, axis=1)
     bound -= _BOUND_MARGIN * (pivot_distance.max() + dist[:, -1])
