@@ -66,6 +66,17 @@ ax.legend(loc="upper right")
 plt.show()
 
 # %%
+# Per class, :func:`~imbestimators.metrics.imbalanced_classification_report`
+# puts recall (sensitivity), specificity, F1, the G-mean and the index balanced
+# accuracy side by side for the out-of-fold predictions of the real model.
+from sklearn.model_selection import cross_val_predict
+
+from imbestimators.metrics import imbalanced_classification_report
+
+y_pred = cross_val_predict(models["logistic regression"], X, y, cv=cv)
+print(imbalanced_classification_report(y, y_pred, target_names=["other", "eight"]))
+
+# %%
 # Take-aways: report recall, precision, F1 or balanced accuracy for
 # decisions, and average precision (PR-AUC) for the ranking of the scores;
 # accuracy alone is never enough when one class is rare.
