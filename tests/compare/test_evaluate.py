@@ -123,7 +123,10 @@ def test_cross_validate_parallel_equals_sequential():
     kw = {"metrics": [METRICS["pr_auc"]], "pos_label": 1, "n_splits": 2, "n_repeats": 1}
     one = cross_validate_strategies(strategies, X, y, n_jobs=1, **kw)
     two = cross_validate_strategies(strategies, X, y, n_jobs=2, **kw)
-    assert [r.scores for r in one] == [r.scores for r in two]
+    # the workers may run BLAS on fewer threads: equal up to rounding
+    for a, b in zip(one, two):
+        assert (a.strategy, a.fold) == (b.strategy, b.fold)
+        assert a.scores == pytest.approx(b.scores, rel=1e-9)
 
 
 def test_cross_validate_multiclass_scores_plot_class():
