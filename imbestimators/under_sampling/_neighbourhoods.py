@@ -45,8 +45,10 @@ __all__ = [
     "tomek_link_mask",
 ]
 
-#: rows scanned in the first block of the full scan; later blocks double
+#: rows scanned in the first block of the full scan; later blocks double,
+#: up to the last size
 _FIRST_BLOCK = 2048
+_LAST_BLOCK = 2**16
 #: nearest pivots of a row whose cells are searched for its witnesses
 _N_NEAR_PIVOTS = 8
 #: pivot cells are built only for classes with at least this many rows
@@ -146,12 +148,8 @@ class _Witnesses:
     def unsettled(self, selected):
         return selected[self.found[selected] < self.k]
 
-    def scan(self, selected, candidates, cand_X=None, cand_sq=None):
-        """Look for witnesses of ``rows[selected]`` among sorted ``candidates``.
-
-        ``cand_X`` and ``cand_sq`` may give the candidates' rows and squared
-        norms when the caller already holds them.
-        """
+    def scan(self, selected, candidates):
+        """Look for witnesses of ``rows[selected]`` among sorted ``candidates``."""
         selected = self.unsettled(selected)
         if not selected.size or not candidates.size:
             return
@@ -159,12 +157,11 @@ class _Witnesses:
             self._scan_with_engine(selected, candidates)
             return
         with _single_blas_thread():
-            self._scan_dense(selected, candidates, cand_X, cand_sq)
+            self._scan_dense(selected, candidates)
 
-    def _scan_dense(self, selected, candidates, cand_X, cand_sq):
-        if cand_X is None:
-            cand_X = self.X[candidates]
-            cand_sq = _row_sq_norms(cand_X)
+    def _scan_dense(self, selected, candidates):
+        cand_X = self.X[candidates]
+        cand_sq = _row_sq_norms(cand_X)
         # augmented candidates [-2 c, |c|^2]: with the query [q, 1], one
         # product gives |c|^2 - 2 q.c, i.e. |q - c|^2 - |q|^2
         cand_aug = np.empty((cand_X.shape[1] + 1, len(candidates)), cand_X.dtype)
@@ -320,10 +317,6 @@ class _Cells:
         order = np.argsort(cell, kind="stable")
         self._members = same[order]
         self._starts = np.searchsorted(cell[order], np.arange(n_pivots + 1))
-        # members' rows kept contiguous, cell after cell, so that a cell's rows
-        # are a view and not a copy at each search
-        self._X = None if sparse.issparse(X) else X[self._members]
-        self._sq = None if self._X is None else _row_sq_norms(self._X)
 
     def distance(self, position, n_columns=None):
         """Exact distances of the rows ``same[position]`` to their near pivots.
@@ -340,11 +333,9 @@ class _Cells:
         return np.sqrt(sq).reshape(near.shape)
 
     def scan_cell(self, witnesses, selected, cell):
-        part = slice(self._starts[cell], self._starts[cell + 1])
-        if self._X is None:
-            witnesses.scan(selected, self._members[part])
-        else:
-            witnesses.scan(selected, self._members[part], self._X[part], self._sq[part])
+        witnesses.scan(
+            selected, self._members[self._starts[cell] : self._starts[cell + 1]]
+        )
 
     def search(self, witnesses, selected, position, n_cells=None):
         """Search each selected row's cell, then ``n_cells - 1`` neighbouring cells.
@@ -374,16 +365,9 @@ class _Cells:
             rows_in = selected[order[row_bounds[first] : row_bounds[last]]]
             if not rows_in.size:
                 continue
-            part = slice(self._starts[first], self._starts[last])
             # candidates in increasing row order (each cell's are)
-            ranks = np.argsort(self._members[part], kind="stable")
-            members = self._members[part][ranks]
-            if self._X is None:
-                witnesses.scan(rows_in, members)
-            else:
-                witnesses.scan(
-                    rows_in, members, self._X[part][ranks], self._sq[part][ranks]
-                )
+            members = np.sort(self._members[self._starts[first] : self._starts[last]])
+            witnesses.scan(rows_in, members)
 
 
 def _nearest_pivot(X, rows, pivots):
@@ -485,7 +469,8 @@ def _scan_in_blocks(witnesses, selected, same):
             return
         stop = min(start + size, len(same))
         witnesses.scan(selected, np.sort(same[order[start:stop]]))
-        start, size = stop, 2 * size
+        # blocks double up to _LAST_BLOCK rows: their copies stay small
+        start, size = stop, min(2 * size, _LAST_BLOCK)
 
 
 def _bound_promising(X, rows, other, k, cells):
