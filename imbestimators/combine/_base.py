@@ -44,16 +44,30 @@ class BaseCombined(_SamplerMixin, BaseSampler):
                 sampling_strategy=self.sampling_strategy,
                 random_state=self.random_state,
             )
-        return _checked_clone(self, "smote", self.smote, _OVER, "an over-sampler")
+        step = _checked_clone(self, "smote", self.smote, _OVER, "an over-sampler")
+        return self._seeded(step)
 
     def _cleaner(self):
         name = self._cleaner_param
         value = getattr(self, name)
         if value is None:
             return self._default_cleaner()
-        return _checked_clone(
+        step = _checked_clone(
             self, name, value, _CLEANING, "a cleaning or under-sampling sampler"
         )
+        return self._seeded(step)
+
+    def _seeded(self, step):
+        """Give an unseeded step the combined sampler's ``random_state``.
+
+        imbalanced-learn leaves a user's ``SMOTE()`` unseeded inside a seeded
+        ``SMOTEENN``, so the same ``random_state`` gives different outputs; a
+        step seeded by the user keeps its own seed.
+        """
+        params = step.get_params(deep=False)
+        if "random_state" in params and params["random_state"] is None:
+            step.set_params(random_state=self.random_state)
+        return step
 
     def _fit_resample(self, X, y):
         over, cleaner = self._over_sampler(), self._cleaner()

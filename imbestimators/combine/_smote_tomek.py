@@ -31,11 +31,14 @@ class SMOTETomek(BaseCombined):
 
     smote : sampler object, default=None
         The over-sampler, used as given (cloned): its own
-        ``sampling_strategy`` and ``random_state`` apply. None means
+        ``sampling_strategy`` and ``random_state`` apply, except that a
+        ``random_state`` of None is replaced by this sampler's, so that the
+        same ``random_state`` gives the same output. None means
         ``SMOTE(sampling_strategy=sampling_strategy, random_state=random_state)``.
 
     tomek : sampler object, default=None
-        The cleaning sampler applied to the over-sampled data (cloned). None
+        The cleaning sampler applied to the over-sampled data (cloned; an
+        unseeded random one takes this sampler's ``random_state``). None
         means ``TomekLinks(sampling_strategy="all")``.
 
     n_jobs : int, default=None

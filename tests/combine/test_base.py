@@ -138,3 +138,26 @@ def test_inputs_are_not_modified(combined):
     combined(random_state=0).fit_resample(X, y)
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
+
+
+@pytest.mark.parametrize("combined", [SMOTEENN, SMOTETomek])
+@pytest.mark.parametrize("over", [SMOTE(k_neighbors=3), ADASYN(n_neighbors=3)])
+def test_unseeded_steps_take_the_combined_random_state(combined, over):
+    """Check that the same random_state gives the same output with unseeded steps.
+
+    imbalanced-learn's combinations leave a user's step unseeded, so two fits
+    with the same random_state differ; ours seed it with their own.
+    """
+    X, y = dataset(4, 3)
+    step = "enn" if combined is SMOTEENN else "tomek"
+    make = lambda: combined(  # noqa: E731
+        smote=over, random_state=7, **{step: RandomUnderSampler()}
+    )
+    X_a, y_a = make().fit_resample(X, y)
+    X_b, y_b = make().fit_resample(X, y)
+    np.testing.assert_array_equal(X_a, X_b)
+    np.testing.assert_array_equal(y_a, y_b)
+    X_exp, y_exp = clone(over).set_params(random_state=7).fit_resample(X, y)
+    X_exp, y_exp = RandomUnderSampler(random_state=7).fit_resample(X_exp, y_exp)
+    np.testing.assert_array_equal(X_a, X_exp)
+    assert over.random_state is None  # the user's object is left as it was
