@@ -211,38 +211,9 @@ def _quote_shape_names(app, what, name, obj, options, lines):
     lines[:] = [_SHAPE.sub(quote, line) if " : " in line else line for line in lines]
 
 
-# numpydoc section titles; a docstring assembled with ``__doc__ +=`` can put a
-# title right under the summary, where numpydoc needs a blank line
-_SECTIONS = {
-    "Parameters",
-    "Returns",
-    "Yields",
-    "Raises",
-    "See Also",
-    "Notes",
-    "References",
-    "Examples",
-    "Attributes",
-    "Methods",
-    "Warns",
-}
-
-
-def _blank_line_before_sections(app, what, name, obj, options, lines):
-    fixed = []
-    for k, line in enumerate(lines):
-        underline = lines[k + 1].strip() if k + 1 < len(lines) else ""
-        is_title = line.strip() in _SECTIONS and underline.startswith("---")
-        if is_title and fixed and fixed[-1].strip():
-            fixed.append("")
-        fixed.append(line)
-    lines[:] = fixed
-
-
 def setup(app):
     # before numpydoc (priority 500) turns the sections into reST
     app.connect("autodoc-process-docstring", _quote_shape_names, priority=400)
-    app.connect("autodoc-process-docstring", _blank_line_before_sections, priority=400)
 
 
 # the gallery examples run on one core with a non-interactive backend

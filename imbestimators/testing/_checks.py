@@ -308,7 +308,9 @@ def _pandas_available():
 
 # -- the checks -----------------------------------------------------------------
 def _options_doc(check):
-    check.__doc__ += """
+    # a blank line after the summary, which numpydoc needs before a section
+    check.__doc__ = check.__doc__.rstrip() + """
+
     Parameters
     ----------
     sampler : object with ``fit_resample``
