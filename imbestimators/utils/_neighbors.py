@@ -26,6 +26,7 @@ the lower reference index, and they do not depend on how many threads BLAS
 used for the screening.
 """
 
+import functools
 import numbers
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +35,7 @@ import numpy as np
 from scipy import sparse
 from scipy.spatial import cKDTree
 from sklearn.base import clone
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 __all__ = ["NeighborsIndex", "kneighbors"]
 
@@ -52,6 +53,10 @@ _MIN_EXTRA_CANDIDATES = 4
 
 # columns screened with argpartition before the cheaper threshold filter starts
 _SEED_COLUMNS = 512
+# up to this many neighbours, selection by repeated argmin beats argpartition
+_MAX_ARGMIN_PASSES = 16
+# float64 differences refined per block, in bytes
+_REFINE_BLOCK_BYTES = 2**21
 # screening block: small enough to stay in cache, large enough for BLAS efficiency
 _BLOCK_ROWS = 512
 _BLOCK_COLUMNS = 1024
@@ -174,6 +179,56 @@ class NeighborsIndex:
             dist, ind = self._query_exact(query, n_neighbors, exclude, largest)
         return (dist, ind) if return_distance else ind
 
+    def nearest_distance_bound(self, query):
+        """A lower bound on each query row's distance to its nearest reference row.
+
+        Much cheaper than ``kneighbors(1, query)`` with the brute-force
+        engine: one matrix product and one row minimum per block, no
+        selection and no float64 refinement. Callers use it to skip the rows
+        whose exact neighbours cannot matter (e.g. NearMiss keeps only the
+        rows closest to the minority).
+
+        Parameters
+        ----------
+        query : {ndarray, sparse matrix} of shape (n_query, n_features)
+            Query rows.
+
+        Returns
+        -------
+        bound : ndarray of shape (n_query,)
+            float64 values, at most the exact Euclidean distance to the
+            nearest reference row.
+        """
+        if self.algorithm == "estimator":
+            return self.estimator.kneighbors(query, n_neighbors=1)[0][:, 0]
+        if self.algorithm == "kd_tree":
+            dense = np.asarray(query, dtype=np.float64)
+            dist, _ = self._tree.query(dense, k=1, workers=-1)
+            # tree distances carry a few ulps of error
+            return np.reshape(dist, -1) * (1 - 64 * np.finfo(np.float64).eps)
+        q_sq_norms = _row_sq_norms(query)
+        dtype = _float_dtype(self.reference, query)
+        n_query = query.shape[0]
+        blocks = [
+            slice(start, min(start + _BLOCK_ROWS, n_query))
+            for start in range(0, n_query, _BLOCK_ROWS)
+        ]
+
+        def block_minimum(rows):
+            query_aug = _augment_query(query[rows], dtype)
+            best = np.full(query_aug.shape[0], np.inf)
+            for first in range(0, self.n_reference, _BLOCK_COLUMNS):
+                last = min(first + _BLOCK_COLUMNS, self.n_reference)
+                dist = self._shifted_sq_distances(query_aug, first, last, 1.0, dtype)
+                np.minimum(best, dist.min(axis=1), out=best)
+            return best
+
+        shifted = np.empty(n_query, dtype=np.float64)
+        for rows, minimum in zip(blocks, _map_threads(block_minimum, blocks)):
+            shifted[rows] = minimum
+        sq_bound = shifted + q_sq_norms - self._screening_error(q_sq_norms, dtype)
+        return np.sqrt(np.maximum(sq_bound, 0.0))
+
     def _check_exclude(self, exclude, n_query):
         if exclude is None:
             return None
@@ -276,7 +331,12 @@ class NeighborsIndex:
         merged. Most blocks cost one matrix product and one row minimum.
         """
         query_aug = _augment_query(query, dtype)
-        seed_end = min(self.n_reference, max(_SEED_COLUMNS, 8 * m))
+        seed_end = max(_SEED_COLUMNS, 8 * m)
+        if self.n_reference <= seed_end + _BLOCK_COLUMNS:
+            # a small reference (NearMiss against the minority): one product
+            # and one partition beat the threshold merge of a second block,
+            # which half the rows would enter
+            seed_end = self.n_reference
         dist = self._shifted_sq_distances(query_aug, 0, seed_end, sign, dtype)
         if exclude is not None:
             _mask_excluded(dist, exclude, 0, seed_end)
@@ -294,7 +354,14 @@ class NeighborsIndex:
                 continue
             threshold = best_val.max(axis=1)
             rows = np.flatnonzero(dist.min(axis=1) < threshold)
-            if rows.size:
+            if rows.size > len(dist) // 4:
+                # many rows improve (early blocks, or m close to the block
+                # width): one partition of the block beats entry-by-entry merges
+                new_val, new_ind = _smallest_per_row(dist[rows], m)
+                best_val[rows], best_ind[rows] = _merge_smallest(
+                    best_val[rows], best_ind[rows], new_val, new_ind + first, m
+                )
+            elif rows.size:
                 best_val[rows], best_ind[rows] = _merge_below_threshold(
                     best_val[rows], best_ind[rows], dist[rows], threshold[rows], first
                 )
@@ -465,10 +532,17 @@ def _map_threads(func, items):
     if n_workers <= 1:
         return [func(item) for item in items]
     with (
-        threadpool_limits(limits=1, user_api="blas"),
+        _blas_controller().limit(limits=1, user_api="blas"),
         ThreadPoolExecutor(max_workers=n_workers) as pool,
     ):
         return list(pool.map(func, items))
+
+
+@functools.cache
+def _blas_controller():
+    # finding the loaded libraries reads /proc/self/maps: about 4 ms, once
+    # per process instead of once per query
+    return ThreadpoolController()
 
 
 def _n_cores():
@@ -503,8 +577,28 @@ def _smallest_per_row(dist, m):
     if dist.shape[1] <= m:
         ind = np.broadcast_to(np.arange(dist.shape[1]), dist.shape).copy()
         return dist, ind
+    if m <= _MAX_ARGMIN_PASSES:
+        return _smallest_by_argmin(dist, m)
     ind = np.argpartition(dist, m - 1, axis=1)[:, :m]
     return np.take_along_axis(dist, ind, axis=1), ind
+
+
+def _smallest_by_argmin(dist, m):
+    """``m`` passes of a row argmin, each removing the minimum found.
+
+    For a few neighbours this is about ten times faster than ``argpartition``
+    (measured on 512 x 1000 float32 blocks, m = 7: 0.6 ms against 6 ms).
+    """
+    dist = dist.copy()
+    rows = np.arange(dist.shape[0])
+    val = np.empty((dist.shape[0], m), dtype=dist.dtype)
+    ind = np.empty((dist.shape[0], m), dtype=np.intp)
+    for j in range(m):
+        cols = dist.argmin(axis=1)
+        ind[:, j] = cols
+        val[:, j] = dist[rows, cols]
+        dist[rows, cols] = np.inf
+    return val, ind
 
 
 def _merge_smallest(best_val, best_ind, new_val, new_ind, m):
@@ -570,10 +664,17 @@ def _exact_sq_distances(query, reference, candidates, working_memory):
     n_query, m = candidates.shape
     n_features = query.shape[1]
     out = np.empty((n_query, m), dtype=np.float64)
-    rows_per_block = max(1, int(working_memory // (16 * m * max(n_features, 1))))
+    # blocks of about 2 MB of float64 differences stay in cache: measured 10x
+    # faster than blocks filling the working memory (99k rows x 7 candidates,
+    # d = 30: 0.05 s against 0.53 s)
+    block_bytes = min(working_memory, _REFINE_BLOCK_BYTES)
+    rows_per_block = max(1, int(block_bytes // (8 * m * max(n_features, 1))))
     for start in range(0, n_query, rows_per_block):
         stop = min(start + rows_per_block, n_query)
-        diff = reference[candidates[start:stop]].astype(np.float64)
-        diff -= query[start:stop, None, :]
+        diff = np.subtract(
+            reference[candidates[start:stop]],
+            query[start:stop, None, :],
+            dtype=np.float64,
+        )
         out[start:stop] = np.einsum("ijk,ijk->ij", diff, diff)
     return out

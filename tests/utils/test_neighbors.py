@@ -58,6 +58,32 @@ def test_kneighbors_largest_matches_brute_force(X, data):
     assert np.array_equal(ind, expected)
 
 
+@given(reference_sets(), st.data())
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
+def test_nearest_distance_bound_is_a_tight_lower_bound(algorithm, X, data):
+    """Check the bound never exceeds the exact nearest distance, and is close to it."""
+    n_query = data.draw(st.integers(1, 20))
+    rows = data.draw(
+        st.lists(st.integers(0, X.shape[0] - 1), min_size=n_query, max_size=n_query)
+    )
+    query = X[rows] + data.draw(st.sampled_from([0.0, 0.5, 1e-3]))
+    bound = NeighborsIndex(X, algorithm=algorithm).nearest_distance_bound(query)
+    exact = cdist(query.astype(np.float64), X.astype(np.float64)).min(axis=1)
+    assert bound.dtype == np.float64
+    assert np.all(bound <= exact)
+    np.testing.assert_allclose(bound, exact, atol=1e-2)
+
+
+def test_nearest_distance_bound_float32_far_from_origin():
+    """Check the bound stays below the exact distance where float32 cancels."""
+    rng = np.random.default_rng(0)
+    X = (1000 + rng.normal(scale=1e-2, size=(3000, 30))).astype(np.float32)
+    Q = (1000 + rng.normal(scale=1e-2, size=(50, 30))).astype(np.float32)
+    bound = NeighborsIndex(X, algorithm="brute").nearest_distance_bound(Q)
+    exact = cdist(Q.astype(np.float64), X.astype(np.float64)).min(axis=1)
+    assert np.all(bound <= exact)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n_features", [3, 30])
 def test_kneighbors_query_against_reference(dtype, n_features, global_random_seed):
