@@ -9,6 +9,7 @@ from sklearn.utils import _safe_indexing
 from imbestimators.base import BaseUnderSampler
 from imbestimators.exceptions import InsufficientSamplesWarning
 from imbestimators.under_sampling._base import (
+    QUERY_CHUNK,
     check_n_samples,
     class_codes,
     class_name,
@@ -202,11 +203,10 @@ class NearMiss(BaseUnderSampler):
         if self.version == 3:
             return self._select_ver3(X, rows, n_keep, minority, minority_index, k)
         if self.version == 1:
-            dist, _ = query_in_chunks(minority_index, k, X, rows, return_distance=True)
+            score = _nearest_scores(X, rows, n_keep, minority_index, k)
         else:
-            dist = self._farthest(X, rows, minority, minority_index, k)
-        # imbalanced-learn sums the distances in increasing order: same sums
-        score = dist.sum(axis=1)
+            # imbalanced-learn sums the distances in increasing order: same sums
+            score = self._farthest(X, rows, minority, minority_index, k).sum(axis=1)
         return rows[np.argsort(score, kind="stable")[:n_keep]]
 
     def _farthest(self, X, rows, minority, minority_index, k):
@@ -256,3 +256,40 @@ class NearMiss(BaseUnderSampler):
         tags = super().__sklearn_tags__()
         tags.sampler_tags.sample_indices = True
         return tags
+
+
+def _nearest_scores(X, rows, n_keep, minority_index, k):
+    """Version 1 scores, exact wherever they can rank among the ``n_keep`` best.
+
+    A score (the sum of the distances to the ``k`` nearest minority rows) is
+    at least ``k`` times the distance to the nearest one, whose lower bound
+    costs one matrix product per block. Exact scores are computed for the
+    ``2 * n_keep`` rows of smallest bound, then for every row whose bound does
+    not exceed the ``n_keep``-th best score found; the other rows get an
+    infinite score. They rank after the kept rows, so the selection and its
+    order are those of the exact scores.
+    """
+    n_rows = len(rows)
+    if n_rows <= 4 * n_keep:
+        return _exact_nearest_scores(X, rows, minority_index, k)
+    chunks = [
+        rows[start : start + QUERY_CHUNK] for start in range(0, n_rows, QUERY_CHUNK)
+    ]
+    bound = k * np.concatenate(
+        [minority_index.nearest_distance_bound(X[chunk]) for chunk in chunks]
+    )
+    score = np.full(n_rows, np.inf)
+    first = np.argsort(bound, kind="stable")[: 2 * n_keep]
+    score[first] = _exact_nearest_scores(X, rows[first], minority_index, k)
+    threshold = np.partition(score[first], n_keep - 1)[n_keep - 1]
+    # the slack covers the rounding of the float64 sums
+    rest = np.flatnonzero((bound <= threshold * (1 + 1e-9)) & np.isinf(score))
+    if rest.size:
+        score[rest] = _exact_nearest_scores(X, rows[rest], minority_index, k)
+    return score
+
+
+def _exact_nearest_scores(X, rows, minority_index, k):
+    dist, _ = query_in_chunks(minority_index, k, X, rows, return_distance=True)
+    # imbalanced-learn sums the distances in increasing order: same sums
+    return dist.sum(axis=1)

@@ -26,7 +26,7 @@ def continuous_data(draw):
     """
     n_classes = draw(st.integers(2, 3))
     sizes = [draw(st.integers(5, 20))] + [
-        draw(st.integers(21, 70)) for _ in range(n_classes - 1)
+        draw(st.integers(21, 150)) for _ in range(n_classes - 1)
     ]
     seed = draw(st.integers(0, 2**16))
     rng = np.random.default_rng(seed)
@@ -72,6 +72,28 @@ def test_same_rows_as_imbalanced_learn(data, version, k, k3, strategy):
         np.testing.assert_array_equal(
             sampler.sample_indices_, reference.sample_indices_
         )
+
+
+@pytest.mark.parametrize("n_features", [4, 30])
+@pytest.mark.parametrize("strategy", ["auto", 0.2])
+def test_version_1_bounds_skip_no_kept_row(n_features, strategy):
+    """Check version 1 on a large majority, where exact scores are computed only
+    for rows whose lower bound can rank among the kept ones (tree and brute)."""
+    X, y = make_classification(
+        n_samples=6000,
+        n_features=n_features,
+        n_informative=min(n_features, 10),
+        n_redundant=0,
+        weights=[0.98, 0.02],
+        flip_y=0.01,
+        random_state=0,
+    )
+    X = X.astype(np.float32)
+    reference = ImbNearMiss(version=1, sampling_strategy=strategy)
+    reference.fit_resample(X, y)
+    sampler = NearMiss(version=1, sampling_strategy=strategy)
+    sampler.fit_resample(X, y)
+    np.testing.assert_array_equal(sampler.sample_indices_, reference.sample_indices_)
 
 
 @pytest.mark.parametrize("version", [1, 2, 3])
