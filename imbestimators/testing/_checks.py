@@ -309,7 +309,9 @@ def _pandas_available():
 # -- the checks -----------------------------------------------------------------
 def _options_doc(check):
     # a blank line after the summary, which numpydoc needs before a section
-    check.__doc__ = check.__doc__.rstrip() + """
+    check.__doc__ = (
+        check.__doc__.rstrip()
+        + """
 
     Parameters
     ----------
@@ -338,6 +340,7 @@ def _options_doc(check):
     AssertionError
         With a minimal counterexample, when the property does not hold.
     """
+    )
     return check
 
 
