@@ -12,6 +12,9 @@ the wall time of ours and of imbalanced-learn's, their ratio, and our peak extra
 memory (tracemalloc, so NumPy allocations are counted) relative to the size of
 the returned arrays. imbalanced-learn's memory is measured with
 ``--reference-memory`` (it doubles its run time).
+
+The under-samplers, cleaning rules and combinations are benchmarked on the
+same data by ``bench_under_sampling.py``.
 """
 
 import argparse
