@@ -34,10 +34,9 @@ the threshold are decided from exact float64 differences.
 
 import numpy as np
 from scipy import sparse
-from threadpoolctl import ThreadpoolController
 
 from imbestimators.under_sampling._base import query_in_chunks
-from imbestimators.utils._neighbors import NeighborsIndex
+from imbestimators.utils._neighbors import NeighborsIndex, _blas_controller
 
 __all__ = [
     "nearest_in",
@@ -71,9 +70,6 @@ _QUERY_BLOCK = 1024
 _CANDIDATE_BLOCK = 512
 
 
-_CONTROLLER = []
-
-
 def _single_blas_thread():
     """Run the kernel's small matrix products on one BLAS thread.
 
@@ -81,9 +77,7 @@ def _single_blas_thread():
     busy machine two threads per product make them an order of magnitude
     slower (measured here: 0.19 ms against 8 ms for 1024 x 31 x 256).
     """
-    if not _CONTROLLER:
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 def scan_order(n):
