@@ -24,7 +24,9 @@ from imblearn.under_sampling.base import BaseUnderSampler as _ImbBaseUnderSample
 from imblearn.utils import check_sampling_strategy, check_target_type
 from scipy import sparse
 from sklearn.preprocessing import label_binarize
+from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _num_samples
 
 from imbestimators.utils._param_validation import _fit_context, validate_data
 from imbestimators.utils._validation import (
@@ -35,6 +37,27 @@ from imbestimators.utils._validation import (
 )
 
 __all__ = ["BaseCleaningSampler", "BaseOverSampler", "BaseUnderSampler"]
+
+
+class _AnyValuesMixin:
+    """Validation for samplers that only copy rows (the random samplers).
+
+    Any dtype is accepted, strings and missing values included: the values
+    are never computed with. Put it before the sampler base in the bases.
+    """
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        if _num_samples(X) < 1:
+            raise ValueError(
+                f"X has {_num_samples(X)} samples; at least 1 is required."
+            )
+        if not is_pandas_frame(X):
+            X = check_array(
+                X, dtype=None, accept_sparse=["csr", "csc"], ensure_all_finite=False
+            )
+        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
+        return X, np.asarray(y), binarize_y
 
 
 class _SamplerMixin:

@@ -6,18 +6,17 @@ from collections.abc import Mapping
 import numpy as np
 from scipy import sparse
 from sklearn.utils import _safe_indexing, check_array, check_random_state
-from sklearn.utils.validation import _num_samples
 
-from imbestimators.base import BaseOverSampler
+from imbestimators.base import BaseOverSampler, _AnyValuesMixin
 from imbestimators.utils._docstring import fill_doc
-from imbestimators.utils._param_validation import Interval, validate_data
-from imbestimators.utils._validation import is_pandas_frame, label_repr
+from imbestimators.utils._param_validation import Interval
+from imbestimators.utils._validation import label_repr
 
 __all__ = ["RandomOverSampler"]
 
 
 @fill_doc
-class RandomOverSampler(BaseOverSampler):
+class RandomOverSampler(_AnyValuesMixin, BaseOverSampler):
     """Over-sample by drawing rows of each class at random, with replacement.
 
     With ``shrinkage`` the copies are perturbed with Gaussian noise (a smoothed
@@ -92,22 +91,6 @@ class RandomOverSampler(BaseOverSampler):
     @property
     def _copies_rows(self):
         return self.shrinkage is None
-
-    def _check_X_y(self, X, y, accept_sparse=None):
-        # rows are only copied: any dtype, strings and missing values included
-        from imblearn.utils import check_target_type
-
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        if _num_samples(X) < 1:
-            raise ValueError(
-                f"X has {_num_samples(X)} samples; at least 1 is required."
-            )
-        if not is_pandas_frame(X):
-            X = check_array(
-                X, dtype=None, accept_sparse=["csr", "csc"], ensure_all_finite=False
-            )
-        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
-        return X, np.asarray(y), binarize_y
 
     def _resolve_shrinkage(self):
         if self.shrinkage is None:

@@ -1,20 +1,16 @@
 """Random under-sampling."""
 
 import numpy as np
-from imblearn.utils import check_target_type
-from sklearn.utils import _safe_indexing, check_array, check_random_state
-from sklearn.utils.validation import _num_samples
+from sklearn.utils import _safe_indexing, check_random_state
 
-from imbestimators.base import BaseUnderSampler
+from imbestimators.base import BaseUnderSampler, _AnyValuesMixin
 from imbestimators.utils._docstring import fill_doc
-from imbestimators.utils._param_validation import validate_data
-from imbestimators.utils._validation import is_pandas_frame
 
 __all__ = ["RandomUnderSampler"]
 
 
 @fill_doc
-class RandomUnderSampler(BaseUnderSampler):
+class RandomUnderSampler(_AnyValuesMixin, BaseUnderSampler):
     """Under-sample by drawing rows of each targeted class at random.
 
     A drop-in replacement for :class:`imblearn.under_sampling.RandomUnderSampler`:
@@ -79,20 +75,6 @@ class RandomUnderSampler(BaseUnderSampler):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.replacement = replacement
-
-    def _check_X_y(self, X, y, accept_sparse=None):
-        # rows are only copied: any dtype, strings and missing values included
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        if _num_samples(X) < 1:
-            raise ValueError(
-                f"X has {_num_samples(X)} samples; at least 1 is required."
-            )
-        if not is_pandas_frame(X):
-            X = check_array(
-                X, dtype=None, accept_sparse=["csr", "csc"], ensure_all_finite=False
-            )
-        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
-        return X, np.asarray(y), binarize_y
 
     def _fit_resample(self, X, y):
         rng = check_random_state(self.random_state)
