@@ -270,6 +270,8 @@ def _nearest_scores(X, rows, n_keep, minority_index, k):
     order are those of the exact scores.
     """
     n_rows = len(rows)
+    if n_keep == 0:
+        return np.zeros(n_rows)
     if n_rows <= 4 * n_keep:
         return _exact_nearest_scores(X, rows, minority_index, k)
     chunks = [

@@ -51,7 +51,7 @@ _KDTREE_MIN_REFERENCE = 512
 # extra candidates screened beyond k, so that near ties rarely need a second pass
 _MIN_EXTRA_CANDIDATES = 4
 
-# columns screened with argpartition before the cheaper threshold filter starts
+# columns screened by a full selection before the cheaper threshold filter starts
 _SEED_COLUMNS = 512
 # up to this many neighbours, selection by repeated argmin beats argpartition
 _MAX_ARGMIN_PASSES = 16

@@ -97,6 +97,19 @@ def test_version_1_bounds_skip_no_kept_row(n_features, strategy):
 
 
 @pytest.mark.parametrize("version", [1, 2, 3])
+def test_a_class_asked_to_keep_no_row_loses_all(version):
+    """Check a dict strategy of 0 rows for a class, as imbalanced-learn allows."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 12))
+    y = np.repeat([0, 1], [20, 280])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsufficientSamplesWarning)
+        sampler = NearMiss(version=version, sampling_strategy={1: 0})
+        _, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 20}
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_estimator_gives_the_int_rows(version):
     """Check that a NearestNeighbors estimator (no self counted) gives the same rows."""
     X, y = make_classification(n_samples=400, weights=[0.2, 0.8], random_state=0)
