@@ -105,6 +105,16 @@ def _accuracy(y_true, y_pred, score, *, classes, pos_label):
     return skm.accuracy_score(y_true, y_pred)
 
 
+def _iba(y_true, y_pred, score, *, classes, pos_label):
+    """Index balanced accuracy of ``pos_label``, else the macro average."""
+    # imported here: the metrics subpackage is not needed for the default table
+    from imbestimators.metrics import index_balanced_accuracy
+
+    if _binary(classes):
+        return index_balanced_accuracy(y_true, y_pred, pos_label=pos_label)
+    return index_balanced_accuracy(y_true, y_pred, labels=classes, average="macro")
+
+
 METRICS = {
     metric.name: metric
     for metric in [
@@ -118,6 +128,7 @@ METRICS = {
         Metric("g_mean", "G-mean", False, _g_mean),
         Metric("mcc", "MCC", False, _mcc),
         Metric("accuracy", "accuracy", False, _accuracy),
+        Metric("iba", "IBA", False, _iba),
     ]
 }
 
@@ -126,6 +137,8 @@ _ALIASES = {
     "average_precision": "pr_auc",
     "geometric_mean": "g_mean",
     "matthews_corrcoef": "mcc",
+    "index_balanced_accuracy": "iba",
+    "sensitivity": "recall",
 }
 
 #: columns shown whatever --scoring says
@@ -155,7 +168,7 @@ def resolve_metrics(scoring):
     if unknown:
         raise CompareError(
             f"--scoring: unknown metric {unknown[0]!r}; choose from "
-            f"{', '.join(METRICS)} (or average_precision, geometric_mean)."
+            f"{', '.join(METRICS)} (or {', '.join(_ALIASES)})."
         )
     columns = list(dict.fromkeys([*DEFAULT_METRICS, *names]))
     return METRICS[names[0]], [METRICS[name] for name in columns]

@@ -2,7 +2,11 @@
 
 import numpy as np
 import pytest
-from imblearn.metrics import geometric_mean_score, specificity_score
+from imblearn.metrics import (
+    geometric_mean_score,
+    make_index_balanced_accuracy,
+    specificity_score,
+)
 from sklearn import metrics as skm
 
 from imbestimators._compare._errors import CompareError
@@ -40,6 +44,10 @@ def test_binary_metrics_match_scikit_learn(binary):
         specificity_score(y, y_pred, pos_label="pos")
     )
     assert got["mcc"] == pytest.approx(skm.matthews_corrcoef(y, y_pred))
+    iba = make_index_balanced_accuracy(alpha=0.1, squared=True)(geometric_mean_score)
+    assert got["iba"] == pytest.approx(
+        iba(y, y_pred, pos_label="pos", average="binary")
+    )
 
 
 def test_multiclass_metrics_are_macro_averages():
@@ -69,6 +77,9 @@ def test_resolve_metrics_ranks_first_and_adds_columns():
     ranking, columns = resolve_metrics("g_mean, average_precision")
     assert ranking.name == "g_mean"
     assert [c.name for c in columns] == [*DEFAULT_METRICS, "g_mean"]
+    ranking, columns = resolve_metrics("index_balanced_accuracy,sensitivity")
+    assert ranking.name == "iba"
+    assert [c.name for c in columns] == [*DEFAULT_METRICS, "iba"]
 
 
 @pytest.mark.parametrize(
