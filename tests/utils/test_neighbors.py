@@ -10,7 +10,8 @@ from scipy.spatial.distance import cdist
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
-from imbestimators.utils import NeighborsIndex, kneighbors
+from imbestimators.utils import NeighborsIndex, _neighbors, kneighbors
+from imbestimators.utils._neighbors import _smallest_by_groups
 
 
 def brute_force(reference, query, k, exclude=None, largest=False):
@@ -95,6 +96,43 @@ def test_kneighbors_query_against_reference(dtype, n_features, global_random_see
     assert np.array_equal(ind, brute_force(X, Q, 7))
     expected = np.sqrt(((Q[:, None, :].astype(float) - X[ind]) ** 2).sum(-1))
     np.testing.assert_allclose(dist, expected, rtol=1e-12)
+
+
+@given(
+    n_cols=st.integers(64, 700),
+    m=st.integers(1, 16),
+    n_levels=st.sampled_from([3, 50, 10**6]),
+    seed=st.integers(0, 2**16),
+)
+def test_smallest_by_groups_selects_the_m_smallest(n_cols, m, n_levels, seed):
+    """Check the group selection against a full sort, ties and tail columns included.
+
+    Every returned column must hold the returned value, columns must be
+    distinct, and the values must be the row's m smallest (as a multiset).
+    """
+    rng = np.random.default_rng(seed)
+    dist = rng.integers(0, n_levels, size=(7, n_cols)).astype(np.float32)
+    dist[0, rng.integers(n_cols)] = np.inf  # an excluded column
+    val, cols = _smallest_by_groups(dist, m)
+    assert val.shape == cols.shape == (7, m)
+    assert np.array_equal(np.take_along_axis(dist, cols, axis=1), val)
+    assert all(len(set(row)) == m for row in cols.tolist())
+    assert np.array_equal(np.sort(val, axis=1), np.sort(dist, axis=1)[:, :m])
+
+
+@pytest.mark.parametrize("single_product", [True, False])
+def test_kneighbors_large_reference_with_duplicates(
+    single_product, monkeypatch, global_random_seed
+):
+    """Check exactness and the tie rule on thousands of duplicated rows, screened
+    by one product and a group selection, or by blocks merged into a seed."""
+    if not single_product:
+        monkeypatch.setattr(_neighbors, "_SINGLE_PRODUCT_ENTRIES", 0)
+    rng = np.random.default_rng(global_random_seed)
+    X = rng.integers(-2, 3, size=(3000, 4)).astype(np.float32)
+    X = np.vstack([X, X[::-1]])
+    ind = kneighbors(X, 9, algorithm="brute")
+    assert np.array_equal(ind, brute_force(X, X, 9, exclude=np.arange(len(X))))
 
 
 def test_kneighbors_exclude_is_by_index_not_by_value():
