@@ -61,10 +61,10 @@ _MIN_GROUPED_COLUMNS = 4096
 _REFINE_BLOCK_BYTES = 2**21
 # screening block: small enough to stay in cache, large enough for BLAS efficiency
 _BLOCK_ROWS = 512
-_BLOCK_COLUMNS = 1024
-# up to this many distances (rows x reference rows), a block of query rows is
-# screened in one product and one selection
-_SINGLE_PRODUCT_ENTRIES = 2**23
+_BLOCK_COLUMNS = 4096
+# distances (query rows x reference rows) of the first, seeding product of a
+# block of query rows: 16 MB of float32
+_SEED_ENTRIES = 2**22
 
 
 class NeighborsIndex:
@@ -331,20 +331,18 @@ class NeighborsIndex:
         """Screen one block of query rows against every reference row.
 
         A small reference is screened in one product and one selection. A
-        large one is seeded with a first block of columns; after that a
-        column block only matters for rows whose minimum beats their current
-        m-th best, and only its entries below that threshold are merged, so
-        most blocks cost one matrix product and one row minimum.
+        large one is seeded with a first, wide block of columns; after that
+        only the entries of a block below their row's current m-th best are
+        merged, so most blocks cost one matrix product and one comparison.
         """
         query_aug = _augment_query(query, dtype)
         n_rows = query_aug.shape[0]
-        seed_end = max(_SEED_COLUMNS, 8 * m)
-        if self.n_reference * n_rows <= _SINGLE_PRODUCT_ENTRIES or (
-            self.n_reference <= seed_end + _BLOCK_COLUMNS
-        ):
+        # a wide seed gives a tight threshold: each row then improves about
+        # m * log(n_reference / seed_end) times in the later blocks
+        seed_end = max(_SEED_COLUMNS, 8 * m, _SEED_ENTRIES // n_rows)
+        if self.n_reference <= seed_end + _BLOCK_COLUMNS:
             # a small reference (SMOTE within a class, NearMiss against the
-            # minority): one product and one selection beat the merges that
-            # most rows need in the first blocks
+            # minority): one product and one selection
             seed_end = self.n_reference
         dist = self._shifted_sq_distances(query_aug, 0, seed_end, sign, dtype)
         if exclude is not None:
@@ -352,7 +350,6 @@ class NeighborsIndex:
         best_val, best_ind = _smallest_per_row(dist, m)
         if seed_end == self.n_reference:
             return best_ind, best_val
-        all_rows = np.arange(n_rows)
         buffer = np.empty((n_rows, _BLOCK_COLUMNS), dtype=dtype)
         for first in range(seed_end, self.n_reference, _BLOCK_COLUMNS):
             last = min(first + _BLOCK_COLUMNS, self.n_reference)
@@ -361,28 +358,7 @@ class NeighborsIndex:
             )
             if exclude is not None:
                 _mask_excluded(dist, exclude, first, last)
-            if best_val.shape[1] < m:
-                new_val, new_ind = _smallest_per_row(dist, m)
-                best_val, best_ind = _merge_smallest(
-                    best_val, best_ind, new_val, new_ind + first, m
-                )
-                continue
-            threshold = best_val.max(axis=1)
-            # argmin and a gather: half the time of a row minimum (measured
-            # on 512 x 1024 float32 blocks)
-            row_min = dist[all_rows, dist.argmin(axis=1)]
-            rows = np.flatnonzero(row_min < threshold)
-            if rows.size > n_rows // 4:
-                # many rows improve (early blocks, or m close to the block
-                # width): one selection of the block beats entry-by-entry merges
-                new_val, new_ind = _smallest_per_row(dist[rows], m)
-                best_val[rows], best_ind[rows] = _merge_smallest(
-                    best_val[rows], best_ind[rows], new_val, new_ind + first, m
-                )
-            elif rows.size:
-                best_val[rows], best_ind[rows] = _merge_below_threshold(
-                    best_val[rows], best_ind[rows], dist[rows], threshold[rows], first
-                )
+            _merge_below_threshold(best_val, best_ind, dist, first)
         return best_ind, best_val
 
     def _shifted_sq_distances(self, query_aug, first, last, sign, dtype, out=None):
@@ -654,41 +630,36 @@ def _smallest_by_argmin(dist, m):
     return val, ind
 
 
-def _merge_smallest(best_val, best_ind, new_val, new_ind, m):
-    """Merge new candidates into the ``m`` best per row."""
-    val = np.hstack((best_val, new_val))
-    ind = np.hstack((best_ind, new_ind))
-    if val.shape[1] <= m:
-        return val, ind
-    keep = np.argpartition(val, m - 1, axis=1)[:, :m]
-    return np.take_along_axis(val, keep, axis=1), np.take_along_axis(ind, keep, axis=1)
+def _merge_below_threshold(best_val, best_ind, dist, first):
+    """Merge, in place, the entries of ``dist`` below each row's m-th best.
 
-
-def _merge_below_threshold(best_val, best_ind, dist, threshold, first):
-    """Merge the entries of ``dist`` below each row's threshold into its best.
-
-    Rows rarely hold more than one or two such entries, so they are taken one
-    at a time: the row minimum replaces the row's current worst while it beats
-    it. Each round only revisits the rows that just improved.
+    After a wide seed such entries are few (about ``m * log(n / seed)`` per
+    row over all later blocks): a row minimum (an argmin and a gather, half
+    the time of ``min``) finds the rows that hold any, and those rows merge
+    their entries below the threshold with their current best in one sort.
     """
-    best_val, best_ind = best_val.copy(), best_ind.copy()
-    active = np.arange(dist.shape[0])
-    dist = dist.copy()
-    while active.size:
-        cols = dist[active].argmin(axis=1)
-        values = dist[active, cols]
-        worst = best_val[active].argmax(axis=1)
-        better = values < best_val[active, worst]
-        active, cols, values, worst = (
-            active[better],
-            cols[better],
-            values[better],
-            worst[better],
-        )
-        best_val[active, worst] = values
-        best_ind[active, worst] = cols + first
-        dist[active, cols] = np.inf
-    return best_val, best_ind
+    threshold = best_val.max(axis=1)
+    row_min = dist[np.arange(dist.shape[0]), dist.argmin(axis=1)]
+    rows = np.flatnonzero(row_min < threshold)
+    if not rows.size:
+        return
+    block = dist[rows]
+    # flat positions: a 1-d nonzero is several times faster than a 2-d one,
+    # and lists the entries row by row
+    below = np.flatnonzero(block < threshold[rows, None])
+    below_rows, below_cols = np.divmod(below, block.shape[1])
+    n_new = np.bincount(below_rows, minlength=rows.size)
+    m = best_val.shape[1]
+    positions = np.arange(rows.size)
+    group = np.concatenate((np.repeat(positions, m), below_rows))
+    values = np.concatenate((best_val[rows].ravel(), block[below_rows, below_cols]))
+    columns = np.concatenate((best_ind[rows].ravel(), below_cols + first))
+    order = np.lexsort((values, group))
+    sizes = m + n_new
+    starts = np.cumsum(sizes) - sizes
+    keep = order[(starts[:, None] + np.arange(m)).ravel()]
+    best_val[rows] = values[keep].reshape(rows.size, m)
+    best_ind[rows] = columns[keep].reshape(rows.size, m)
 
 
 def _augment_query(query, dtype):

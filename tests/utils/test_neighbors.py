@@ -120,14 +120,19 @@ def test_smallest_by_groups_selects_the_m_smallest(n_cols, m, n_levels, seed):
     assert np.array_equal(np.sort(val, axis=1), np.sort(dist, axis=1)[:, :m])
 
 
-@pytest.mark.parametrize("single_product", [True, False])
+@pytest.mark.parametrize(
+    ("seed_entries", "block_columns"), [(None, None), (0, None), (0, 64)]
+)
 def test_kneighbors_large_reference_with_duplicates(
-    single_product, monkeypatch, global_random_seed
+    seed_entries, block_columns, monkeypatch, global_random_seed
 ):
     """Check exactness and the tie rule on thousands of duplicated rows, screened
-    by one product and a group selection, or by blocks merged into a seed."""
-    if not single_product:
-        monkeypatch.setattr(_neighbors, "_SINGLE_PRODUCT_ENTRIES", 0)
+    by one product and a group selection, or by blocks merged into a seed (with
+    narrow blocks, rows improve in most blocks)."""
+    if seed_entries is not None:
+        monkeypatch.setattr(_neighbors, "_SEED_ENTRIES", seed_entries)
+    if block_columns is not None:
+        monkeypatch.setattr(_neighbors, "_BLOCK_COLUMNS", block_columns)
     rng = np.random.default_rng(global_random_seed)
     X = rng.integers(-2, 3, size=(3000, 4)).astype(np.float32)
     X = np.vstack([X, X[::-1]])
