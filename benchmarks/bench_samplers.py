@@ -13,6 +13,11 @@ memory (tracemalloc, so NumPy allocations are counted) relative to the size of
 the returned arrays. imbalanced-learn's memory is measured with
 ``--reference-memory`` (it doubles its run time).
 
+Timing: each sampler first runs once untimed on the full data (the first
+large ``fit_resample`` of a process pays for fresh memory pages: measured
+0.6-0.8 s more for either library at n = 1M), then ``--repeats`` timed runs
+alternate ours and imbalanced-learn's, and the medians are compared.
+
 The under-samplers, cleaning rules and combinations are benchmarked on the
 same data by ``bench_under_sampling.py``.
 """
@@ -22,6 +27,7 @@ import gc
 import importlib
 import time
 import tracemalloc
+import warnings
 
 import numpy as np
 from sklearn.datasets import make_classification
@@ -64,8 +70,34 @@ def load(module, name, params):
 def run_timed(sampler, X, y):
     gc.collect()
     start = time.perf_counter()
-    X_res, y_res = sampler.fit_resample(X, y)
+    with warnings.catch_warnings():
+        # e.g. BorderlineSMOTE's "no sample in danger": timed all the same
+        warnings.simplefilter("ignore")
+        X_res, y_res = sampler.fit_resample(X, y)
     return time.perf_counter() - start, X_res.nbytes + y_res.nbytes
+
+
+def time_pair(ours, theirs, X, y, repeats=3, warmup=True):
+    """Median wall times of two samplers, timed in alternation.
+
+    ``theirs=None`` times ours only (NaN for theirs). Returns the two medians
+    and the size in bytes of our returned arrays.
+    """
+    samplers = [ours] if theirs is None else [ours, theirs]
+    if warmup:
+        for sampler in samplers:
+            run_timed(sampler, X, y)
+    times = [[] for _ in samplers]
+    for _ in range(repeats):
+        for sampler, timings in zip(samplers, times):
+            elapsed, returned = run_timed(sampler, X, y)
+            timings.append(elapsed)
+            if sampler is ours:
+                our_returned = returned
+    medians = [float(np.median(timings)) for timings in times]
+    if theirs is None:
+        medians.append(float("nan"))
+    return medians[0], medians[1], our_returned
 
 
 def run_memory(sampler, X, y):
@@ -80,11 +112,11 @@ def run_memory(sampler, X, y):
 def bench_one(name, params, X, y, args):
     ours = load("imbestimators.over_sampling", name, params)
     theirs = load("imblearn.over_sampling", name, params)
-    t_ours, returned = run_timed(ours, X, y)
+    compare = len(y) <= args.max_reference_n
+    t_ours, t_ref, returned = time_pair(
+        ours, theirs if compare else None, X, y, args.repeats, args.warmup
+    )
     peak_ours = run_memory(ours, X, y)
-    t_ref = float("nan")
-    if len(y) <= args.max_reference_n:
-        t_ref, _ = run_timed(theirs, X, y)
     peak_ref = run_memory(theirs, X, y) if args.reference_memory else float("nan")
     return {
         "sampler": name,
@@ -95,6 +127,21 @@ def bench_one(name, params, X, y, args):
         "peak_ratio": peak_ours / returned,
         "ref_peak_ratio": peak_ref / returned,
     }
+
+
+def add_timing_arguments(parser, repeats):
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=repeats,
+        help=f"timed runs of each sampler, median reported (default {repeats})",
+    )
+    parser.add_argument(
+        "--no-warmup",
+        dest="warmup",
+        action="store_false",
+        help="skip the untimed first run of each sampler",
+    )
 
 
 def print_row(config, row):
@@ -121,6 +168,7 @@ def main():
         help="skip imbalanced-learn above this n (NaN in the table)",
     )
     parser.add_argument("--reference-memory", action="store_true")
+    add_timing_arguments(parser, repeats=3)
     args = parser.parse_args()
     names = args.samplers or list(OVER_SAMPLERS)
     print(

@@ -8,9 +8,10 @@ Run on demand (not in CI)::
 
 Data: the foundation issue's (``make_data`` of ``bench_samplers.py``):
 ``make_classification`` with d = 30, 1 % minority, binary, float32. For every
-sampler it prints the wall time of ours and of imbalanced-learn's (one run
-each: imbalanced-learn's cleaning rules take tens of seconds at 100k), their
-ratio, and the peak extra memory of each during ``fit_resample``
+sampler it prints the wall time of ours and of imbalanced-learn's (the median
+of ``--repeats`` runs, default one: imbalanced-learn's cleaning rules take tens
+of seconds at 100k; after one untimed run of each, see ``bench_samplers.py``),
+their ratio, and the peak extra memory of each during ``fit_resample``
 (tracemalloc, which counts NumPy's allocations; a second, untimed run).
 imbalanced-learn is skipped above ``--max-reference-n`` and above each
 sampler's own limit (NaN in the table); ``--no-reference-memory`` skips its
@@ -22,7 +23,6 @@ import gc
 import importlib
 import importlib.util
 import pathlib
-import time
 import tracemalloc
 import warnings
 
@@ -68,13 +68,16 @@ SAMPLERS = {
 COMBINED = {"SMOTETomek", "SMOTEENN"}
 
 
-def load_make_data():
-    """``make_data`` of bench_samplers.py: the foundation issue's data."""
+def load_bench_samplers():
+    """bench_samplers.py: the foundation issue's data and the timing protocol."""
     path = pathlib.Path(__file__).with_name("bench_samplers.py")
     spec = importlib.util.spec_from_file_location("bench_samplers", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.make_data
+    return module
+
+
+BENCH = load_bench_samplers()
 
 
 def build(package, label):
@@ -82,15 +85,6 @@ def build(package, label):
     subpackage = "combine" if label in COMBINED else "under_sampling"
     module = importlib.import_module(f"{package}.{subpackage}")
     return getattr(module, name)(**params)
-
-
-def run_timed(sampler, X, y):
-    gc.collect()
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        _, y_res = sampler.fit_resample(X, y)
-    return time.perf_counter() - start, len(y_res)
 
 
 def run_memory(sampler, X, y):
@@ -114,14 +108,28 @@ def bench_one(label, X, y, args):
     row = {"sampler": label, "ours_s": nan, "ref_s": nan, "ours_MB": nan}
     row.update(ref_MB=nan, n_out=-1, ref_n_out=-1)
     n = len(y)
-    if within(our_limit, n):
-        row["ours_s"], row["n_out"] = run_timed(build("imbestimators", label), X, y)
-        row["ours_MB"] = run_memory(build("imbestimators", label), X, y)
-    if within(ref_limit, n) and n <= args.max_reference_n:
-        row["ref_s"], row["ref_n_out"] = run_timed(build("imblearn", label), X, y)
+    if not within(our_limit, n):
+        return row
+    ours = build("imbestimators", label)
+    compare = within(ref_limit, n) and n <= args.max_reference_n
+    theirs = build("imblearn", label) if compare else None
+    row["ours_s"], row["ref_s"], _ = BENCH.time_pair(
+        ours, theirs, X, y, args.repeats, args.warmup
+    )
+    row["n_out"] = output_size(ours, X, y)
+    row["ours_MB"] = run_memory(build("imbestimators", label), X, y)
+    if compare:
+        row["ref_n_out"] = output_size(theirs, X, y)
         if args.reference_memory:
             row["ref_MB"] = run_memory(build("imblearn", label), X, y)
     return row
+
+
+def output_size(sampler, X, y):
+    """Rows returned (the samplers are seeded, so a rerun returns the same)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return len(sampler.fit_resample(X, y)[1])
 
 
 def print_row(config, row):
@@ -147,8 +155,9 @@ def main():
     parser.add_argument(
         "--no-reference-memory", dest="reference_memory", action="store_false"
     )
+    BENCH.add_timing_arguments(parser, repeats=1)
     args = parser.parse_args()
-    make_data = load_make_data()
+    make_data = BENCH.make_data
     print(
         f"{'config':<22} {'sampler':<32} {'ours s':>8} {'imblearn s':>10} "
         f"{'speedup':>9} {'ours MB':>9} {'imblearn MB':>10} {'n out':>8} "
