@@ -68,36 +68,38 @@ def load(module, name, params):
 
 
 def run_timed(sampler, X, y):
+    """Wall time, and the bytes and rows of the returned arrays."""
     gc.collect()
     start = time.perf_counter()
     with warnings.catch_warnings():
         # e.g. BorderlineSMOTE's "no sample in danger": timed all the same
         warnings.simplefilter("ignore")
         X_res, y_res = sampler.fit_resample(X, y)
-    return time.perf_counter() - start, X_res.nbytes + y_res.nbytes
+    elapsed = time.perf_counter() - start
+    return elapsed, X_res.nbytes + y_res.nbytes, len(y_res)
 
 
 def time_pair(ours, theirs, X, y, repeats=3, warmup=True):
     """Median wall times of two samplers, timed in alternation.
 
-    ``theirs=None`` times ours only (NaN for theirs). Returns the two medians
-    and the size in bytes of our returned arrays.
+    ``theirs=None`` times ours only. Returns, for ours then theirs, a dict
+    with the median time and the bytes and rows returned (NaN and -1 when
+    not run).
     """
     samplers = [ours] if theirs is None else [ours, theirs]
     if warmup:
         for sampler in samplers:
             run_timed(sampler, X, y)
-    times = [[] for _ in samplers]
+    results = [{"times": []} for _ in samplers]
     for _ in range(repeats):
-        for sampler, timings in zip(samplers, times):
-            elapsed, returned = run_timed(sampler, X, y)
-            timings.append(elapsed)
-            if sampler is ours:
-                our_returned = returned
-    medians = [float(np.median(timings)) for timings in times]
+        for sampler, result in zip(samplers, results):
+            elapsed, result["bytes"], result["rows"] = run_timed(sampler, X, y)
+            result["times"].append(elapsed)
+    for result in results:
+        result["seconds"] = float(np.median(result.pop("times")))
     if theirs is None:
-        medians.append(float("nan"))
-    return medians[0], medians[1], our_returned
+        results.append({"seconds": float("nan"), "bytes": -1, "rows": -1})
+    return results
 
 
 def run_memory(sampler, X, y):
@@ -113,9 +115,10 @@ def bench_one(name, params, X, y, args):
     ours = load("imbestimators.over_sampling", name, params)
     theirs = load("imblearn.over_sampling", name, params)
     compare = len(y) <= args.max_reference_n
-    t_ours, t_ref, returned = time_pair(
+    mine, ref = time_pair(
         ours, theirs if compare else None, X, y, args.repeats, args.warmup
     )
+    t_ours, t_ref, returned = mine["seconds"], ref["seconds"], mine["bytes"]
     peak_ours = run_memory(ours, X, y)
     peak_ref = run_memory(theirs, X, y) if args.reference_memory else float("nan")
     return {
