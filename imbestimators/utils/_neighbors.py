@@ -339,7 +339,8 @@ class NeighborsIndex:
         n_rows = query_aug.shape[0]
         # a wide seed gives a tight threshold: each row then improves about
         # m * log(n_reference / seed_end) times in the later blocks
-        seed_end = max(_SEED_COLUMNS, 8 * m, _SEED_ENTRIES // n_rows)
+        seed_entries = min(_SEED_ENTRIES, self.working_memory // 16)
+        seed_end = max(_SEED_COLUMNS, 8 * m, seed_entries // n_rows)
         if self.n_reference <= seed_end + _BLOCK_COLUMNS:
             # a small reference (SMOTE within a class, NearMiss against the
             # minority): one product and one selection
