@@ -333,7 +333,7 @@ class NeighborsIndex:
         A small reference is screened in one product and one selection. A
         large one is seeded with a first, wide block of columns; after that
         only the entries of a block below their row's current m-th best are
-        merged, so most blocks cost one matrix product and one comparison.
+        merged, so most blocks cost one matrix product and one row minimum.
         """
         query_aug = _augment_query(query, dtype)
         n_rows = query_aug.shape[0]
@@ -635,9 +635,10 @@ def _merge_below_threshold(best_val, best_ind, dist, first):
     """Merge, in place, the entries of ``dist`` below each row's m-th best.
 
     After a wide seed such entries are few (about ``m * log(n / seed)`` per
-    row over all later blocks): a row minimum (an argmin and a gather, half
-    the time of ``min``) finds the rows that hold any, and those rows merge
-    their entries below the threshold with their current best in one sort.
+    row over all later blocks): a row minimum (an argmin and a gather: as
+    fast as ``min`` on 4096-column blocks, twice as fast on 1024-column ones)
+    finds the rows that hold any, and those rows merge their entries below
+    the threshold with their current best in one sort.
     """
     threshold = best_val.max(axis=1)
     row_min = dist[np.arange(dist.shape[0]), dist.argmin(axis=1)]
