@@ -19,12 +19,9 @@ memory run.
 """
 
 import argparse
-import gc
 import importlib
 import importlib.util
 import pathlib
-import tracemalloc
-import warnings
 
 import numpy as np
 
@@ -88,14 +85,7 @@ def build(package, label):
 
 
 def run_memory(sampler, X, y):
-    gc.collect()
-    tracemalloc.start()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        sampler.fit_resample(X, y)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
+    return BENCH.run_memory(sampler, X, y) / 2**20
 
 
 def within(limit, n):
