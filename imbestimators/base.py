@@ -1,9 +1,12 @@
 """Sampler base classes, built on :mod:`imblearn.base`.
 
 Our bases subclass imbalanced-learn's ``BaseOverSampler``, ``BaseUnderSampler``
-and ``BaseCleaningSampler``, so that ``sampling_strategy`` keeps exactly
+and ``BaseCleaningSampler``, so that ``sampling_strategy`` keeps
 imbalanced-learn's meaning (it is resolved by
-:func:`imblearn.utils.check_sampling_strategy`), the samplers compose in
+:func:`imblearn.utils.check_sampling_strategy`, except that a float ratio
+whose exact target is a whole number gives that number; see
+:func:`imbestimators.utils._validation.resolve_sampling_strategy`), the
+samplers compose in
 :class:`imblearn.pipeline.Pipeline`, and imbalanced-learn's own estimator checks
 recognise them.
 
@@ -21,7 +24,7 @@ from imblearn.under_sampling.base import (
     BaseCleaningSampler as _ImbBaseCleaningSampler,
 )
 from imblearn.under_sampling.base import BaseUnderSampler as _ImbBaseUnderSampler
-from imblearn.utils import check_sampling_strategy, check_target_type
+from imblearn.utils import check_target_type
 from scipy import sparse
 from sklearn.preprocessing import label_binarize
 from sklearn.utils import check_array
@@ -34,6 +37,7 @@ from imbestimators.utils._validation import (
     is_pandas_frame,
     is_pandas_series,
     label_repr,
+    resolve_sampling_strategy,
 )
 
 __all__ = ["BaseCleaningSampler", "BaseOverSampler", "BaseUnderSampler"]
@@ -81,6 +85,30 @@ class _SamplerMixin:
         return X, y, binarize_y
 
     @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, **params):
+        """Validate the input and resolve ``sampling_strategy_``, without resampling.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Data to resample.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        **params : dict
+            Extra parameters for the sampler.
+
+        Returns
+        -------
+        self : object
+            The sampler, with ``sampling_strategy_`` set.
+        """
+        X, y, _ = self._check_X_y(X, y)
+        self.sampling_strategy_ = resolve_sampling_strategy(
+            self.sampling_strategy, y, self._sampling_type
+        )
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit_resample(self, X, y, **params):
         """Resample the dataset.
 
@@ -105,7 +133,7 @@ class _SamplerMixin:
         check_classification_targets(y)
         X_in, y_in = X, y
         X, y, binarize_y = self._check_X_y(X, y)
-        self.sampling_strategy_ = check_sampling_strategy(
+        self.sampling_strategy_ = resolve_sampling_strategy(
             self.sampling_strategy, y, self._sampling_type
         )
         X_res, y_res = self._fit_resample(X, y, **params)

@@ -1,12 +1,23 @@
 """Tests of the sampler bases and their helpers."""
 
+import warnings
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.neighbors import NearestNeighbors
 
+from imbestimators import combine, over_sampling, under_sampling
 from imbestimators.base import check_class_sizes, n_neighbors_from
 from imbestimators.over_sampling import SMOTE, RandomOverSampler
+
+
+def make_sampler(package, name, **params):
+    """An instance of every sampler; SMOTENC needs its categorical column."""
+    if name == "SMOTENC":
+        params["categorical_features"] = [0]
+    return getattr(package, name)(**params)
 
 
 def test_check_class_sizes_lists_every_small_class():
@@ -77,3 +88,70 @@ def test_length_mismatch_and_single_class():
         SMOTE().fit_resample(X, [0, 1])
     with pytest.raises(ValueError, match="needs to have more than 1 class"):
         SMOTE().fit_resample(X, [0] * 6)
+
+
+def ratio_data(n_majority, n_minority):
+    """Binary data with an integer column (SMOTENC's categorical one)."""
+    rng = np.random.default_rng(0)
+    n = n_majority + n_minority
+    X = np.column_stack([rng.integers(0, 3, n), rng.normal(size=(n, 2))])
+    return X, np.repeat([0, 1], [n_majority, n_minority])
+
+
+OVER_SAMPLERS = [(over_sampling, name) for name in over_sampling.__all__]
+UNDER_SAMPLERS = [
+    (under_sampling, name)
+    for name in (
+        "RandomUnderSampler",
+        "NearMiss",
+        "ClusterCentroids",
+        "InstanceHardnessThreshold",
+    )
+]
+
+
+@pytest.mark.parametrize(("package", "name"), OVER_SAMPLERS)
+def test_float_ratio_over_samplers_issue_1215(package, name):
+    """Check that 0.29 of 100 majority rows gives 29 minority rows, not an error.
+
+    imbalanced-learn truncates 100 * 0.29 = 28.999999999999996 to 28 and
+    raises "required to remove samples" (its issue #1215).
+    """
+    X, y = ratio_data(100, 28)
+    sampler = make_sampler(package, name, sampling_strategy=0.29, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, y_res = sampler.fit_resample(X, y)
+    assert sampler.sampling_strategy_ == {1: 1}
+    assert Counter(y_res.tolist()) == {0: 100, 1: 29}
+    fitted = make_sampler(package, name, sampling_strategy=0.29).fit(X, y)
+    assert fitted.sampling_strategy_ == {1: 1}
+
+
+@pytest.mark.parametrize("name", combine.__all__)
+def test_float_ratio_combined_samplers_issue_1215(name):
+    """Check that SMOTEENN and SMOTETomek resolve the ratio as their SMOTE does."""
+    X, y = ratio_data(100, 28)
+    sampler = make_sampler(combine, name, sampling_strategy=0.29, random_state=0)
+    sampler.fit_resample(X, y)
+    assert sampler.sampling_strategy_ == {1: 1}
+    assert sampler.fit(X, y).sampling_strategy_ == {1: 1}
+
+
+@pytest.mark.parametrize(("package", "name"), UNDER_SAMPLERS)
+def test_float_ratio_under_samplers_keep_the_exact_count(package, name):
+    """Check that 7 minority rows at ratio 0.07 keep 100 majority rows, not 99.
+
+    7 / 0.07 is 99.99999999999999, which imbalanced-learn truncates to 99.
+    """
+    X, y = ratio_data(120, 7)
+    params = {"sampling_strategy": 0.07}
+    if name != "NearMiss":
+        params["random_state"] = 0
+    sampler = make_sampler(package, name, **params)
+    _, y_res = sampler.fit_resample(X, y)
+    assert sampler.sampling_strategy_ == {0: 100}
+    assert Counter(y_res.tolist()) == {0: 100, 1: 7}
+    assert make_sampler(package, name, **params).fit(X, y).sampling_strategy_ == {
+        0: 100
+    }

@@ -1,9 +1,13 @@
 """Tests of RandomOverSampler."""
 
+import math
 from collections import Counter
+from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from scipy import sparse
 
 from imbestimators.over_sampling import RandomOverSampler
@@ -71,3 +75,42 @@ def test_random_over_sampler_sparse():
     assert X_res.format == "csc"
     dense, _ = RandomOverSampler(random_state=0).fit_resample(X, y)
     np.testing.assert_array_equal(X_res.toarray(), dense)
+
+
+def test_random_over_sampler_float_ratio_issue_1215():
+    """Check imbalanced-learn issue #1215's example: 0.29 of 100 rows is 29.
+
+    imbalanced-learn computes int(100 * 0.29) = int(28.999999999999996) = 28
+    and raises "required to remove samples" instead of adding one row.
+    """
+    X = np.arange(128).reshape(-1, 1)
+    y = np.array([0] * 100 + [1] * 28)
+    sampler = RandomOverSampler(sampling_strategy=0.29, random_state=0)
+    _, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 100, 1: 29}
+
+
+@given(
+    pq=st.integers(1, 200).flatmap(lambda q: st.tuples(st.integers(1, q), st.just(q))),
+    multiple=st.integers(1, 20),
+    below=st.integers(1, 5),
+)
+@example(pq=(29, 100), multiple=1, below=1)
+@example(pq=(14, 100), multiple=5, below=3)
+def test_random_over_sampler_float_ratio_gives_the_exact_count(pq, multiple, below):
+    """Check that a ratio p/q with a whole target count reaches exactly it.
+
+    The majority size is a multiple of q / gcd(p, q), so the exact target
+    ``p/q * n_majority`` (computed with fractions) is a whole number.
+    """
+    p, q = pq
+    n_majority = multiple * (q // math.gcd(p, q))
+    target = Fraction(p, q) * n_majority
+    n_minority = int(target) - below
+    if n_minority < 1:
+        return
+    y = np.repeat(["major", "minor"], [n_majority, n_minority])
+    X = np.arange(len(y)).reshape(-1, 1)
+    sampler = RandomOverSampler(sampling_strategy=p / q, random_state=0)
+    _, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {"major": n_majority, "minor": int(target)}

@@ -1,10 +1,12 @@
 """Tests of RandomUnderSampler."""
 
+import math
 from collections import Counter
+from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from imblearn.under_sampling import RandomUnderSampler as ImbRandomUnderSampler
 
@@ -64,3 +66,41 @@ def test_float_strategy_needs_binary_target():
         ValueError, match="can be a float only when the type of target is binary"
     ):
         RandomUnderSampler(sampling_strategy=0.5).fit_resample(np.zeros((30, 1)), y)
+
+
+def test_float_ratio_keeps_the_exact_count():
+    """Check that 7 minority rows at ratio 0.07 keep 100 majority rows.
+
+    imbalanced-learn keeps int(7 / 0.07) = int(99.99999999999999) = 99.
+    """
+    y = np.array([0] * 150 + [1] * 7)
+    X = np.arange(len(y)).reshape(-1, 1)
+    sampler = RandomUnderSampler(sampling_strategy=0.07, random_state=0)
+    _, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 100, 1: 7}
+
+
+@given(
+    pq=st.integers(1, 200).flatmap(lambda q: st.tuples(st.integers(1, q), st.just(q))),
+    multiple=st.integers(1, 20),
+    extra=st.integers(0, 5),
+)
+@example(pq=(7, 100), multiple=1, extra=0)
+@example(pq=(10, 29), multiple=1, extra=2)
+def test_float_ratio_keeps_the_exact_count_property(pq, multiple, extra):
+    """Check that a ratio p/q with a whole target count keeps exactly it.
+
+    The minority size is a multiple of p / gcd(p, q), so the exact target
+    ``n_minority / (p/q)`` (computed with fractions) is a whole number.
+    """
+    p, q = pq
+    n_minority = multiple * (p // math.gcd(p, q))
+    target = n_minority / Fraction(p, q)
+    n_majority = int(target) + extra
+    if n_majority <= n_minority:
+        return
+    y = np.repeat(["major", "minor"], [n_majority, n_minority])
+    X = np.arange(len(y)).reshape(-1, 1)
+    sampler = RandomUnderSampler(sampling_strategy=p / q, random_state=0)
+    _, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {"major": int(target), "minor": n_minority}
