@@ -34,6 +34,7 @@ from sklearn.utils.validation import _num_samples
 from imbestimators.utils._param_validation import _fit_context, validate_data
 from imbestimators.utils._validation import (
     cast_like_frame,
+    check_X_y_lengths,
     is_pandas_frame,
     is_pandas_series,
     label_repr,
@@ -48,6 +49,8 @@ class _AnyValuesMixin:
 
     Any dtype is accepted, strings and missing values included: the values
     are never computed with. Put it before the sampler base in the bases.
+    Skipping ``check_array`` for X also skips scikit-learn's length check,
+    so the template methods check that X and y have the same length first.
     """
 
     def _check_X_y(self, X, y, accept_sparse=None):
@@ -102,6 +105,7 @@ class _SamplerMixin:
         self : object
             The sampler, with ``sampling_strategy_`` set.
         """
+        check_X_y_lengths(X, y, type(self).__name__)
         X, y, _ = self._check_X_y(X, y)
         self.sampling_strategy_ = resolve_sampling_strategy(
             self.sampling_strategy, y, self._sampling_type
@@ -130,6 +134,7 @@ class _SamplerMixin:
         y_resampled : {ndarray, series, dataframe, list} of shape (n_samples_new,)
             Labels of ``X_resampled``, of the same container type as ``y``.
         """
+        check_X_y_lengths(X, y, type(self).__name__)
         check_classification_targets(y)
         X_in, y_in = X, y
         X, y, binarize_y = self._check_X_y(X, y)

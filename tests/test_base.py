@@ -6,11 +6,18 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 from sklearn.neighbors import NearestNeighbors
 
 from imbestimators import combine, over_sampling, under_sampling
 from imbestimators.base import check_class_sizes, n_neighbors_from
 from imbestimators.over_sampling import SMOTE, RandomOverSampler
+
+SAMPLER_NAMES = [
+    (package, name)
+    for package in (over_sampling, under_sampling, combine)
+    for name in package.__all__
+]
 
 
 def make_sampler(package, name, **params):
@@ -76,18 +83,52 @@ def test_y_dataframe_and_categorical_series_kept():
 )
 def test_bad_X_clear_errors(X, match):
     """Check early, clear errors for malformed X."""
-    y = np.array([0, 0, 0, 1])[: max(len(X), 1)] if len(X) else np.array([], dtype=int)
+    # one label per row, so that only X is malformed
+    y = np.array([0] * (len(X) - 1) + [1]) if len(X) else np.array([], dtype=int)
     with pytest.raises(ValueError, match=match):
         SMOTE(k_neighbors=1).fit_resample(X, y)
 
 
-def test_length_mismatch_and_single_class():
-    """Check errors for inconsistent lengths and a single class."""
+def test_single_class():
+    """Check the error for a single class."""
     X = np.arange(12.0).reshape(6, 2)
-    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
-        SMOTE().fit_resample(X, [0, 1])
     with pytest.raises(ValueError, match="needs to have more than 1 class"):
         SMOTE().fit_resample(X, [0] * 6)
+
+
+def containers(X, y):
+    """The same data as arrays, lists, pandas and sparse X."""
+    return {
+        "array": (X, y),
+        "list": (X.tolist(), y.tolist()),
+        "frame": (pd.DataFrame(X), pd.Series(y)),
+        "sparse": (sparse.csr_matrix(X), y),
+    }
+
+
+@pytest.mark.parametrize("container", ["array", "list", "frame", "sparse"])
+@pytest.mark.parametrize("method", ["fit_resample", "fit"])
+@pytest.mark.parametrize(("package", "name"), SAMPLER_NAMES)
+@pytest.mark.parametrize("n_y", [39, 41])
+def test_length_mismatch_raises_before_any_work(package, name, method, container, n_y):
+    """Check that every sampler refuses X and y of different lengths, first.
+
+    The random samplers accept any values and skipped scikit-learn's length
+    check: a shorter y silently dropped the last rows of X, a longer one
+    raised an IndexError.
+    """
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 3, 40), rng.normal(size=(40, 2))])
+    y = np.repeat([0, 1], [30, n_y - 30])
+    X, y = containers(X, y)[container]
+    sampler = make_sampler(package, name, sampling_strategy="auto")
+    with pytest.raises(
+        ValueError,
+        match=rf"^{name}: X and y have inconsistent numbers of samples: X has 40 "
+        rf"rows but y has {n_y} labels\.",
+    ):
+        getattr(sampler, method)(X, y)
+    assert not hasattr(sampler, "n_features_in_")
 
 
 def ratio_data(n_majority, n_minority):

@@ -7,9 +7,11 @@ from collections import OrderedDict
 import numpy as np
 from imblearn.utils import check_sampling_strategy
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import _num_samples
 
 __all__ = [
     "cast_like_frame",
+    "check_X_y_lengths",
     "count_from_ratio",
     "is_pandas_frame",
     "is_pandas_series",
@@ -76,6 +78,44 @@ def cast_like_frame(values, frame):
 def label_repr(label):
     """A class label as users wrote it: ``1`` rather than ``np.int64(1)``."""
     return repr(label.item() if isinstance(label, np.generic) else label)
+
+
+def check_X_y_lengths(X, y, estimator):
+    """Raise a ValueError unless ``X`` and ``y`` have the same number of samples.
+
+    Samplers that accept any values skip scikit-learn's ``check_X_y``, and a
+    shorter ``y`` would then silently select or misalign rows; this check
+    runs before any other work, for every container.
+
+    Parameters
+    ----------
+    X : {array-like, dataframe, sparse matrix}
+        The data.
+    y : array-like
+        The labels.
+    estimator : str
+        Name of the estimator, for the message.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbestimators.utils._validation import check_X_y_lengths
+    >>> check_X_y_lengths(np.zeros((3, 2)), [0, 1], "RandomOverSampler")
+    Traceback (most recent call last):
+        ...
+    ValueError: RandomOverSampler: X and y have inconsistent numbers of samples: ...
+    """
+    try:
+        n_X, n_y = _num_samples(X), _num_samples(y)
+    except TypeError:
+        # not array-like (None, a scalar): the input validation that follows
+        # gives its own message
+        return
+    if n_X != n_y:
+        raise ValueError(
+            f"{estimator}: X and y have inconsistent numbers of samples: X has "
+            f"{n_X} rows but y has {n_y} labels. Pass one label per row of X."
+        )
 
 
 def count_from_ratio(value):

@@ -5,12 +5,15 @@ import re
 from fractions import Fraction
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from imblearn.utils import check_sampling_strategy
+from scipy import sparse
 
 from imbestimators.utils._validation import (
+    check_X_y_lengths,
     count_from_ratio,
     resolve_sampling_strategy,
 )
@@ -218,3 +221,28 @@ def test_ratio_errors_give_the_numbers():
         r"least 5/20\.",
     ):
         resolve_sampling_strategy(0.1, binary_y(20, 5), "under-sampling")
+
+
+@pytest.mark.parametrize(
+    "container",
+    [np.asarray, list, pd.DataFrame, sparse.csr_matrix],
+    ids=["array", "list", "frame", "sparse"],
+)
+@pytest.mark.parametrize(("n_X", "n_y"), [(6, 5), (5, 6), (1, 0)])
+def test_check_X_y_lengths(container, n_X, n_y):
+    """Check that X and y of different lengths raise, naming both lengths."""
+    X = np.zeros((n_X, 2))
+    X = X.tolist() if container is list else container(X)
+    with pytest.raises(
+        ValueError,
+        match=rf"^RandomOverSampler: X and y have inconsistent numbers of samples: "
+        rf"X has {n_X} rows but y has {n_y} labels\.",
+    ):
+        check_X_y_lengths(X, [0] * n_y, "RandomOverSampler")
+    check_X_y_lengths(X, pd.Series([0] * n_X), "RandomOverSampler")
+
+
+def test_check_X_y_lengths_leaves_non_arrays_to_validation():
+    """Check that inputs without a length are left to the validation that follows."""
+    check_X_y_lengths(None, [0, 1], "SMOTE")
+    check_X_y_lengths(np.zeros((2, 2)), None, "SMOTE")
