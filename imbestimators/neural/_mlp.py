@@ -8,6 +8,7 @@ criterion its ``predict_proba`` returns logits.
 """
 
 import numbers
+import warnings
 
 import numpy as np
 import torch
@@ -37,7 +38,7 @@ from imbestimators.utils._param_validation import (
 )
 from imbestimators.utils._validation import label_repr
 
-__all__ = ["FocalLossMLPClassifier"]
+__all__ = ["DeviceFallbackWarning", "FocalLossMLPClassifier"]
 
 _OPTIMIZERS = {
     "adam": (torch.optim.Adam, {}),
@@ -49,6 +50,16 @@ _OPTIMIZERS = {
 # rows per forward pass at prediction time: no gradients are kept, so larger
 # batches than in training cost little memory and save per-batch overhead
 _PREDICT_BATCH_SIZE = 4096
+
+
+class DeviceFallbackWarning(UserWarning):
+    """Warning raised when a fitted model is loaded on another device.
+
+    A :class:`FocalLossMLPClassifier` fitted on a GPU and unpickled where that
+    device does not exist (no GPU, a CPU-only build of torch, fewer GPUs) is
+    loaded on the CPU, where it predicts the same probabilities up to
+    floating-point rounding; ``to_device`` moves it elsewhere.
+    """
 
 
 class _TensorDataset(torch.utils.data.Dataset):
@@ -128,6 +139,42 @@ class _FocalNet(NeuralNet):
         if weight is None:
             return loss.mean()
         return (loss * weight).sum() / weight.sum()
+
+    def __setstate__(self, state):
+        # A model fitted on a device missing here (a GPU) is loaded on the
+        # CPU: skorch maps every tensor to the device it finds in the state as
+        # it unpickles them. One warning of ours replaces skorch's two.
+        fitted_on = state["device"]
+        state["device"] = _available_device(fitted_on)
+        super().__setstate__(state)
+        if state["device"] != fitted_on:
+            warnings.warn(
+                f"FocalLossMLPClassifier: the model was fitted on device "
+                f"{fitted_on!r}, which torch {torch.__version__} cannot use here "
+                f"({_why_unavailable(fitted_on)}); it was loaded on 'cpu' and "
+                "predicts there. Call to_device(...) to move it to another device.",
+                DeviceFallbackWarning,
+                stacklevel=2,
+            )
+
+
+def _why_unavailable(device):
+    """Why torch cannot use ``device`` here, or None when it can."""
+    device = torch.device(device)
+    if device.type != "cuda":
+        return None
+    if not torch.cuda.is_available():
+        return "CUDA is not available"
+    if device.index is not None and device.index >= torch.cuda.device_count():
+        return f"it has {torch.cuda.device_count()} CUDA device(s)"
+    return None
+
+
+def _available_device(device):
+    """``device`` when torch can use it here, else 'cpu'."""
+    if device is None or _why_unavailable(device) is None:
+        return device
+    return "cpu"
 
 
 class _ValidAveragePrecision(Callback):
@@ -231,8 +278,9 @@ default=None
         give bit-identical weights; torch's global random state is left as it
         was.
     device : str, default='cpu'
-        Torch device: ``'cpu'``, ``'cuda'``, ``'cuda:1'``, ... or ``'auto'``
-        (CUDA when available), resolved at fit into ``device_``.
+        Torch device to train on: ``'cpu'``, ``'cuda'``, ``'cuda:1'``, ... or
+        ``'auto'`` (CUDA when available), resolved at fit into ``device_``.
+        See Notes to move a fitted model.
     dtype : {'float32', 'float64'}, default='float32'
         Precision of the weights and computations (``X`` is cast to it).
         float64 is slower, but exact enough that a sample weight of ``k``
@@ -250,7 +298,9 @@ default=None
     net_ : skorch.NeuralNet
         The trained net; ``net_.module_`` is the :class:`MLPModule`.
     device_ : str
-        The device the net was trained on.
+        The device the model is on, where it predicts: the one it was
+        trained on, unless moved by ``to_device`` or loaded where that
+        device is missing (then ``'cpu'``).
     n_iter_ : int
         Number of epochs run.
     loss_curve_ : list of float
@@ -268,6 +318,19 @@ default=None
     --------
     FocalLoss : The loss.
     sklearn.neural_network.MLPClassifier : Cross-entropy MLP without class weights.
+
+    Notes
+    -----
+    **Moving a fitted model between devices.** Train on a GPU and serve on a
+    CPU: a model pickled on a GPU (``pickle``, ``joblib.dump``) loads on a
+    machine without one, on the CPU, with one
+    :class:`DeviceFallbackWarning`, and predicts the same probabilities there
+    up to float rounding (about 1e-7 in float32). To move a fitted model
+    explicitly, before pickling or after loading, call
+    ``clf.to_device('cpu')`` (or ``'cuda'``, ``'auto'``): weights, loss and
+    optimizer state move, ``device_`` follows. Neither changes the parameter
+    ``device``, so a clone retrains where the original did; on a machine
+    without a GPU, ``clone(clf).set_params(device='cpu')`` (or ``'auto'``).
 
     References
     ----------
@@ -379,7 +442,7 @@ default=None
         self : object
             The fitted classifier.
         """
-        device = self._resolve_device()
+        device = self._resolve_device(self.device)
         optimizer, optimizer_kwargs = self._resolve_optimizer()
         hidden = self._resolve_hidden_layer_sizes()
         previous = self._warm_start_state()
@@ -424,23 +487,30 @@ default=None
         self._record_history(valid is not None)
         return self
 
-    def _resolve_device(self):
-        if self.device == "auto":
+    def _resolve_device(self, device, method=""):
+        """The torch device name of ``device`` ('auto': CUDA when available)."""
+        where = f"{type(self).__name__}{method}"
+        if device == "auto":
             return "cuda" if torch.cuda.is_available() else "cpu"
         try:
-            device = torch.device(self.device)
-        except (RuntimeError, ValueError) as exc:
+            resolved = torch.device(device)
+        except (RuntimeError, TypeError, ValueError) as exc:
             raise ValueError(
-                f"{type(self).__name__}: device must be 'cpu', 'cuda', 'cuda:<index>' "
-                f"or 'auto' (or another torch device name); got {self.device!r}."
+                f"{where}: device must be 'cpu', 'cuda', 'cuda:<index>' or 'auto' "
+                f"(or another torch device name); got {device!r}."
             ) from exc
-        if device.type == "cuda" and not torch.cuda.is_available():
+        if resolved.type == "cuda" and not torch.cuda.is_available():
             raise ValueError(
-                f"{type(self).__name__}: device={self.device!r} but CUDA is not "
-                f"available to torch {torch.__version__} (no GPU, or a CPU-only "
-                "build of torch); use device='cpu' or device='auto'."
+                f"{where}: device={device!r} but CUDA is not available to torch "
+                f"{torch.__version__} (no GPU, or a CPU-only build of torch); use "
+                "device='cpu' or device='auto'."
             )
-        return str(device)
+        if _why_unavailable(resolved) is not None:
+            raise ValueError(
+                f"{where}: device={device!r} but torch cannot use it here "
+                f"({_why_unavailable(resolved)}); use device='cuda' or 'cpu'."
+            )
+        return str(resolved)
 
     def _resolve_optimizer(self):
         if isinstance(self.optimizer, str):
@@ -653,6 +723,45 @@ default=None
         X = validate_data(self, X, reset=False, dtype=dtype)
         data = _TensorDataset(_TensorMaker(self.device_, dtype)(X))
         return self.net_.forward(data).numpy().astype(np.float64)
+
+    def to_device(self, device):
+        """Move the fitted model to another torch device.
+
+        The weights, the loss and the optimizer's state move; ``device_``
+        becomes ``device`` and predictions run there. The parameter ``device``,
+        where the next ``fit`` trains, is left as it is (change it with
+        ``set_params``).
+
+        Parameters
+        ----------
+        device : str
+            Torch device: ``'cpu'``, ``'cuda'``, ``'cuda:1'``, ... or
+            ``'auto'`` (CUDA when available).
+
+        Returns
+        -------
+        self : object
+            The classifier, on ``device``.
+        """
+        check_is_fitted(self)
+        device = self._resolve_device(device, method=".to_device")
+        net = self.net_
+        net.module_.to(device)
+        net.criterion_.to(device)
+        # loading a state casts it to the device of the parameters, which
+        # moves the optimizer's moments next to the weights they belong to
+        net.optimizer_.load_state_dict(net.optimizer_.state_dict())
+        net.set_params(device=device)
+        self.device_ = device
+        return self
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        # net_ is unpickled first, on the device it was fitted on or, when
+        # that is missing here, on the CPU (with a DeviceFallbackWarning)
+        net = self.__dict__.get("net_")
+        if net is not None:
+            self.device_ = net.device
 
     def predict_proba(self, X):
         """Class probabilities (softmax of the logits, in float64).

@@ -1,11 +1,14 @@
 """Tests of FocalLossMLPClassifier."""
 
 import pickle
+import re
+import warnings
 
 import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_classification
+from sklearn.exceptions import NotFittedError
 from sklearn.metrics import average_precision_score, make_scorer
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.preprocessing import StandardScaler
@@ -19,7 +22,11 @@ from imbestimators.class_weight import (  # noqa: E402
     class_weight_from_cost_matrix,
     compute_class_weight,
 )
-from imbestimators.neural import FocalLoss, FocalLossMLPClassifier  # noqa: E402
+from imbestimators.neural import (  # noqa: E402
+    DeviceFallbackWarning,
+    FocalLoss,
+    FocalLossMLPClassifier,
+)
 from imbestimators.neural._mlp import _TensorDataset  # noqa: E402
 from imbestimators.over_sampling import SMOTE  # noqa: E402
 
@@ -462,3 +469,121 @@ def test_focal_mlp_learns_imbalanced_data():
     ).fit(scaler.transform(X_train), y_train)
     proba = clf.predict_proba(scaler.transform(X_test))[:, 1]
     assert average_precision_score(y_test, proba) > 0.5  # chance is 0.1
+
+
+def _tensors_on_the_device(net):
+    """The tensors a fit with ``device='cuda'`` keeps on the GPU.
+
+    The module's and the loss's parameters and buffers, and the optimizer's
+    per-parameter state (Adam's moments; its step counts stay on the CPU).
+    """
+    tensors = [
+        *net.module_.state_dict().values(),
+        *net.criterion_.state_dict().values(),
+    ]
+    for state in net.optimizer_.state.values():
+        tensors += [v for v in state.values() if torch.is_tensor(v) and v.dim() > 0]
+    return tensors
+
+
+def _pickle_as_fitted_on_cuda(clf, monkeypatch):
+    """Pickle ``clf``, fitted on the CPU, as if it had been fitted on CUDA.
+
+    On a GPU machine the pickle of a fit with ``device='cuda'`` differs from
+    that of a CPU fit in two things: the device names (the estimator's
+    ``device`` and ``device_``, the skorch net's ``device``) say ``'cuda'``,
+    and the storages of the tensors kept on the GPU carry the location tag
+    ``'cuda:0'`` (written by ``torch.serialization.location_tag``), which
+    tells ``torch.load`` where to rebuild them; without a ``map_location``,
+    loading them where CUDA is missing raises. Both are reproduced here; the
+    bytes of the weights are the same on either device.
+    """
+    on_device = {
+        t.untyped_storage().data_ptr() for t in _tensors_on_the_device(clf.net_)
+    }
+    real_tag = torch.serialization.location_tag
+
+    def cuda_tag(storage):
+        return "cuda:0" if storage.data_ptr() in on_device else real_tag(storage)
+
+    clf.device = clf.device_ = "cuda"
+    clf.net_.device = "cuda"
+    with monkeypatch.context() as patch:
+        patch.setattr(torch.serialization, "location_tag", cuda_tag)
+        return pickle.dumps(clf), pickle.dumps(clf.net_.module_)
+
+
+def test_model_fitted_on_cuda_predicts_on_cpu_without_cuda(monkeypatch):
+    """Check that a pickled CUDA model loads and predicts where CUDA is missing.
+
+    Train on a GPU, serve on a CPU. The GPU is simulated (see
+    ``_pickle_as_fitted_on_cuda``), and its absence at load time too
+    (``torch.cuda.is_available`` returns False, as on a CPU-only machine or
+    with ``CUDA_VISIBLE_DEVICES=""``). The model must load on the CPU with one
+    DeviceFallbackWarning, predict there with the same weights, and keep its
+    ``device`` parameter.
+    """
+    X, y = _data()
+    clf = FocalLossMLPClassifier(**FAST, class_weight="balanced").fit(X, y)
+    expected, expected_labels = clf.predict_proba(X), clf.predict(X)
+    payload, module_payload = _pickle_as_fitted_on_cuda(clf, monkeypatch)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    # the simulation is faithful: these bytes need CUDA without a map_location
+    with pytest.raises(RuntimeError, match="deserialize object on a CUDA device"):
+        pickle.loads(module_payload)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        loaded = pickle.loads(payload)
+        proba = loaded.predict_proba(X)
+    assert [w.category for w in caught] == [DeviceFallbackWarning]
+    assert re.search(
+        r"fitted on device 'cuda', which torch .* cannot use here \(CUDA is not "
+        r"available\); it was loaded on 'cpu' .* Call to_device",
+        str(caught[0].message),
+    )
+    np.testing.assert_array_equal(proba, expected)
+    np.testing.assert_array_equal(loaded.predict(X), expected_labels)
+    assert loaded.device_ == loaded.net_.device == "cpu"
+    assert loaded.device == "cuda"  # a parameter: where a clone would train
+    assert all(t.device.type == "cpu" for t in _tensors_on_the_device(loaded.net_))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # now a CPU model: no second warning
+        pickle.loads(pickle.dumps(loaded)).predict(X[:3])
+
+
+def test_to_device():
+    """Check to_device: same predictions, device_ follows, parameter unchanged."""
+    X, y = _data()
+    clf = FocalLossMLPClassifier(**FAST, device="auto")
+    with pytest.raises(NotFittedError):
+        clf.to_device("cpu")
+    clf.fit(X, y)
+    expected = clf.predict_proba(X)
+    assert clf.to_device("cpu") is clf
+    np.testing.assert_array_equal(clf.predict_proba(X), expected)
+    assert clf.device_ == clf.net_.device == "cpu"
+    assert clf.device == "auto"
+    if not torch.cuda.is_available():
+        with pytest.raises(
+            ValueError,
+            match=r"FocalLossMLPClassifier.to_device: device='cuda' but CUDA is not "
+            r"available",
+        ):
+            clf.to_device("cuda")
+    with pytest.raises(ValueError, match=r"to_device: device must be 'cpu'.*'tpu0'"):
+        clf.to_device("tpu0")
+    assert clf.device_ == "cpu"
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_fit_moves_to_cpu_and_back():
+    """Check a real CUDA fit: the CPU's probabilities within 1e-5, and back."""
+    X, y = _data()
+    clf = FocalLossMLPClassifier(**FAST, class_weight="balanced", device="cuda")
+    gpu = clf.fit(X, y).predict_proba(X)
+    assert clf.device_ == "cuda"
+    np.testing.assert_allclose(clf.to_device("cpu").predict_proba(X), gpu, atol=1e-5)
+    assert clf.net_.criterion_.alpha.device.type == "cpu"
+    np.testing.assert_allclose(clf.to_device("cuda").predict_proba(X), gpu, atol=1e-6)
+    clf.set_params(warm_start=True).fit(X, y)  # the optimizer state moved too
