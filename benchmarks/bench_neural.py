@@ -5,24 +5,31 @@ Run on demand (not in CI)::
     python benchmarks/bench_neural.py                  # both parts
     python benchmarks/bench_neural.py --part speed     # throughput only
     python benchmarks/bench_neural.py --part quality --epochs 50 --folds 5
+    python benchmarks/bench_neural.py --part speed --device cuda \
+        --n-samples 1000000 --hidden 64,64 --batch-sizes 256,4096
 
 **Throughput** (samples/s = n_samples * epochs / wall time of training), on
-``make_classification`` data (float64, 10 % minority), all in this process:
+``make_classification`` data (float64, 10 % minority), all in this process,
+on each device of ``--device``: ``auto`` (the default) measures the CPU always
+and CUDA too when a GPU is available, ``cpu`` or ``cuda`` only that one.
 
-- ``ours``: ``FocalLossMLPClassifier.fit`` (input validation, label encoding
-  and the skorch net included);
-- ``torch loop``: a bare PyTorch loop with the same module
-  (:class:`MLPModule`), the same loss (:class:`FocalLoss`, gamma=2), Adam with
-  the same learning rate and the same batch size, shuffling by slicing
-  tensors -- the fastest plain loop, and the ratio the target (>= 0.8x) is
-  about;
-- ``DataLoader loop``: the same loop written with the usual
-  ``DataLoader(TensorDataset(...), shuffle=True)``;
-- ``MLPClassifier``: scikit-learn's, same width, Adam, batch size and
-  epochs (``tol=0`` so that it runs every epoch; float64).
+- ``ours``: ``FocalLossMLPClassifier.fit`` (input validation, label encoding,
+  the copy to the device and the skorch net included);
+- ``torch loop``: a bare PyTorch loop on the same device, with the same
+  module (:class:`MLPModule`), the same loss (:class:`FocalLoss`, gamma=2),
+  Adam with the same learning rate, the same batch size and epochs, shuffling
+  by slicing tensors with a permutation drawn on the device, and the
+  conversion of ``X`` to a float32 tensor there -- the fastest plain loop,
+  and the ratio the target (>= 0.9x) is about;
+- CPU only: ``DataLoader loop``, the same loop written with the usual
+  ``DataLoader(TensorDataset(...), shuffle=True)``, and ``MLPClassifier``,
+  scikit-learn's, same width, Adam, batch size and epochs (``tol=0`` so that
+  it runs every epoch; float64).
 
-Each time is the best of ``--repeats`` runs. All libraries get ``--threads``
-threads (torch intra-op threads and, through threadpoolctl, BLAS).
+Each time is the best of ``--repeats`` runs, the models interleaved; on CUDA
+the clock stops after ``torch.cuda.synchronize()``. All libraries get
+``--threads`` CPU threads (torch intra-op threads and, through threadpoolctl,
+BLAS).
 
 **Average precision** on five imbalanced data sets, the same stratified folds
 for every model, with a StandardScaler fitted on each training fold:
@@ -59,12 +66,14 @@ from imbestimators.neural import FocalLoss, FocalLossMLPClassifier, MLPModule
 # throughput
 
 
-def torch_loop(X, y, *, hidden, batch_size, epochs, lr, seed, dataloader=False):
+def torch_loop(
+    X, y, *, hidden, batch_size, epochs, lr, seed, device="cpu", dataloader=False
+):
     """The bare PyTorch training loop the estimator is compared with."""
     torch.manual_seed(seed)
-    X_t = torch.tensor(X, dtype=torch.float32)
-    y_t = torch.tensor(y, dtype=torch.int64)
-    module = MLPModule(X.shape[1], 2, hidden_layer_sizes=hidden)
+    X_t = torch.tensor(X, dtype=torch.float32, device=device)
+    y_t = torch.tensor(y, dtype=torch.int64, device=device)
+    module = MLPModule(X.shape[1], 2, hidden_layer_sizes=hidden).to(device)
     optimizer = torch.optim.Adam(module.parameters(), lr=lr)
     criterion = FocalLoss(gamma=2.0)
     if dataloader:
@@ -78,7 +87,7 @@ def torch_loop(X, y, *, hidden, batch_size, epochs, lr, seed, dataloader=False):
         if dataloader:
             batches = loader
         else:
-            order = torch.randperm(len(y_t))
+            order = torch.randperm(len(y_t), device=device)
             batches = (
                 (X_t[idx], y_t[idx])
                 for idx in (
@@ -93,7 +102,7 @@ def torch_loop(X, y, *, hidden, batch_size, epochs, lr, seed, dataloader=False):
     return module
 
 
-def ours(X, y, *, hidden, batch_size, epochs, lr, seed):
+def ours(X, y, *, hidden, batch_size, epochs, lr, seed, device="cpu"):
     return FocalLossMLPClassifier(
         hidden_layer_sizes=hidden,
         batch_size=batch_size,
@@ -101,10 +110,11 @@ def ours(X, y, *, hidden, batch_size, epochs, lr, seed):
         lr=lr,
         gamma=2.0,
         random_state=seed,
+        device=device,
     ).fit(X, y)
 
 
-def sklearn_mlp(X, y, *, hidden, batch_size, epochs, lr, seed):
+def sklearn_mlp(X, y, *, hidden, batch_size, epochs, lr, seed, device="cpu"):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return MLPClassifier(
@@ -118,15 +128,34 @@ def sklearn_mlp(X, y, *, hidden, batch_size, epochs, lr, seed):
         ).fit(X, y)
 
 
-def best_times(fits, repeats):
+def best_times(fits, repeats, device="cpu"):
     """Best wall time of each fit, the fits interleaved so load drifts hit all."""
     times = {name: [] for name in fits}
     for _ in range(repeats):
         for name, fit in fits.items():
+            _synchronize(device)
             start = time.perf_counter()
             fit()
+            _synchronize(device)  # a GPU may still be running what fit queued
             times[name].append(time.perf_counter() - start)
     return {name: min(values) for name, values in times.items()}
+
+
+def _synchronize(device):
+    if torch.device(device).type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def devices(choice):
+    """The devices ``--device`` asks for: 'auto' is the CPU, and CUDA if any."""
+    if choice == "cuda" and not torch.cuda.is_available():
+        raise SystemExit(
+            f"--device cuda: CUDA is not available to torch {torch.__version__}; "
+            "use --device cpu or --device auto."
+        )
+    if choice == "auto":
+        return ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
+    return [choice]
 
 
 def bench_speed(args):
@@ -138,21 +167,33 @@ def bench_speed(args):
         random_state=0,
     )
     X = StandardScaler().fit_transform(X)
+    for device in devices(args.device):
+        bench_speed_on(device, X, y, args)
+
+
+def bench_speed_on(device, X, y, args):
+    """One throughput table: ours against the bare loop, on one device."""
+    name = torch.cuda.get_device_name(device) if device == "cuda" else "cpu"
     print(
-        f"\n## Throughput: n={args.n_samples}, d={args.n_features}, "
-        f"epochs={args.speed_epochs}, Adam lr=1e-3, {args.threads} thread(s), "
-        f"best of {args.repeats}\n"
+        f"\n## Throughput on {device} ({name}): n={args.n_samples}, "
+        f"d={args.n_features}, epochs={args.speed_epochs}, Adam lr=1e-3, "
+        f"{args.threads} CPU thread(s), best of {args.repeats}\n"
     )
-    print(
-        "| hidden | batch | ours (samples/s) | torch loop | ours / loop "
-        "| DataLoader loop | ours / DataLoader | MLPClassifier | ours / MLPClassifier |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|")
-    warm_up = {"X": X[:1000], "y": y[:1000], "hidden": (8,), "epochs": 1, "lr": 1e-3}
-    for fit in (ours, torch_loop, sklearn_mlp):
-        fit(batch_size=64, seed=0, **warm_up)  # first calls pay one-off costs
-    for hidden in [(100,), (256, 256)]:
-        for batch_size in [64, 200, 1024]:
+    baselines = device == "cpu"  # DataLoader loop and MLPClassifier
+    header = "| hidden | batch | ours (samples/s) | torch loop | ours / loop |"
+    if baselines:
+        header += (
+            " DataLoader loop | ours / DataLoader | MLPClassifier "
+            "| ours / MLPClassifier |"
+        )
+    print(header)
+    print("|---" * (header.count("|") - 1) + "|")
+    warm_up = {"X": X[:1000], "y": y[:1000], "epochs": 1, "lr": 1e-3, "seed": 0}
+    for hidden in args.hidden:
+        for fit in (ours, torch_loop) + ((sklearn_mlp,) if baselines else ()):
+            # the first calls pay one-off costs (CUDA context, kernels' set-up)
+            fit(hidden=hidden, batch_size=64, device=device, **warm_up)
+        for batch_size in args.batch_sizes:
             kwargs = {
                 "X": X,
                 "y": y,
@@ -161,26 +202,30 @@ def bench_speed(args):
                 "epochs": args.speed_epochs,
                 "lr": 1e-3,
                 "seed": 0,
+                "device": device,
             }
+            fits = {
+                "ours": partial(ours, **kwargs),
+                "loop": partial(torch_loop, **kwargs),
+            }
+            if baselines:
+                fits["loader"] = partial(torch_loop, dataloader=True, **kwargs)
+                fits["sklearn"] = partial(sklearn_mlp, **kwargs)
+            best = best_times(fits, args.repeats, device)
             samples = args.n_samples * args.speed_epochs
-            best = best_times(
-                {
-                    "ours": partial(ours, **kwargs),
-                    "loop": partial(torch_loop, **kwargs),
-                    "loader": partial(torch_loop, dataloader=True, **kwargs),
-                    "sklearn": partial(sklearn_mlp, **kwargs),
-                },
-                args.repeats,
+            row = (
+                f"| {hidden} | {batch_size} | {samples / best['ours']:,.0f} "
+                f"| {samples / best['loop']:,.0f} "
+                f"| {best['loop'] / best['ours']:.2f}x |"
             )
-            t_ours, t_loop = best["ours"], best["loop"]
-            t_loader, t_sk = best["loader"], best["sklearn"]
-            print(
-                f"| {hidden} | {batch_size} | {samples / t_ours:,.0f} "
-                f"| {samples / t_loop:,.0f} | {t_loop / t_ours:.2f}x "
-                f"| {samples / t_loader:,.0f} | {t_loader / t_ours:.2f}x "
-                f"| {samples / t_sk:,.0f} | {t_sk / t_ours:.2f}x |",
-                flush=True,
-            )
+            if baselines:
+                row += (
+                    f" {samples / best['loader']:,.0f} "
+                    f"| {best['loader'] / best['ours']:.2f}x "
+                    f"| {samples / best['sklearn']:,.0f} "
+                    f"| {best['sklearn'] / best['ours']:.2f}x |"
+                )
+            print(row, flush=True)
 
 
 # --------------------------------------------------------------------------
@@ -283,6 +328,11 @@ def bench_quality(args):
         print(f"<!-- {data_name}: {time.perf_counter() - start:.0f} s -->", flush=True)
 
 
+def _sizes(text):
+    """'64,64' -> (64, 64)."""
+    return tuple(int(size) for size in text.split(","))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=["speed", "quality", "all"], default="all")
@@ -290,14 +340,31 @@ def main():
     parser.add_argument("--n-samples", type=int, default=20_000)
     parser.add_argument("--n-features", type=int, default=30)
     parser.add_argument("--speed-epochs", type=int, default=5)
+    parser.add_argument(
+        "--device",
+        choices=["cpu", "cuda", "auto"],
+        default="auto",
+        help="throughput on the CPU, on CUDA, or on the CPU and CUDA if available",
+    )
+    parser.add_argument(
+        "--hidden",
+        type=_sizes,
+        nargs="+",
+        default=[(100,), (256, 256)],
+        help="hidden layer sizes to measure, e.g. --hidden 100 64,64",
+    )
+    parser.add_argument(
+        "--batch-sizes", type=_sizes, default=(64, 200, 1024), help="e.g. 256,4096"
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     print(
-        f"torch {torch.__version__}, {args.threads} thread(s); device: cpu "
-        f"(CUDA available: {torch.cuda.is_available()})"
+        f"torch {torch.__version__}, {args.threads} thread(s); devices: "
+        f"{', '.join(devices(args.device))} (CUDA available: "
+        f"{torch.cuda.is_available()}); the quality part runs on the CPU"
     )
     with threadpool_limits(args.threads):
         if args.part in ("speed", "all"):

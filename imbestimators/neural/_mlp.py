@@ -51,6 +51,13 @@ _OPTIMIZERS = {
 # batches than in training cost little memory and save per-batch overhead
 _PREDICT_BATCH_SIZE = 4096
 
+# batch losses copied to the host at once: one wait for the device per this
+# many batches instead of one per batch, and bounded device memory
+_LOSSES_PER_COPY = 1024
+
+# callback hooks that the lean training epoch of _FocalNet does not call
+_BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
+
 
 class DeviceFallbackWarning(UserWarning):
     """Warning raised when a fitted model is loaded on another device.
@@ -83,11 +90,13 @@ class _BatchIterator:
 
     A DataLoader fetches rows one by one and collates them, which costs more
     than the forward and backward passes of a small MLP; slicing whole batches
-    out of tensors already on the device does not.
+    out of tensors already on the device does not. The shuffling permutation is
+    drawn on that device too, so that no index crosses from the host to a GPU.
     """
 
     def __init__(self, dataset, batch_size, shuffle=False, class_ratio=None, seed=0):
         self.dataset, self.batch_size, self.shuffle = dataset, batch_size, shuffle
+        self._device = dataset.X.device
         self._sampler = None
         if class_ratio is not None:
             self._sampler = BalancedBatchSampler(
@@ -96,7 +105,7 @@ class _BatchIterator:
                 class_ratio=class_ratio or None,
                 random_state=seed,
             )
-        self._generator = torch.Generator().manual_seed(seed)
+        self._generator = torch.Generator(device=self._device).manual_seed(seed)
 
     def __len__(self):
         if self._sampler is not None:
@@ -106,12 +115,14 @@ class _BatchIterator:
     def __iter__(self):
         if self._sampler is not None:
             for batch in self._sampler:
-                yield self.dataset[torch.as_tensor(batch)]
+                yield self.dataset[torch.as_tensor(batch, device=self._device)]
             return
         n_rows = len(self.dataset)
-        order = (
-            torch.randperm(n_rows, generator=self._generator) if self.shuffle else None
-        )
+        order = None
+        if self.shuffle:
+            order = torch.randperm(
+                n_rows, generator=self._generator, device=self._device
+            )
         for start in range(0, n_rows, self.batch_size):
             stop = min(start + self.batch_size, n_rows)
             yield self.dataset[
@@ -120,7 +131,15 @@ class _BatchIterator:
 
 
 class _FocalNet(NeuralNet):
-    """A skorch net whose loss averages per-sample losses with sample weights."""
+    """A skorch net whose loss averages per-sample losses with sample weights.
+
+    Its training epoch is a plain PyTorch loop. skorch's own epoch notifies
+    every callback before and after each batch and copies each batch's loss to
+    the host (``loss.item()``), which makes the CPU wait for a GPU after every
+    batch. Without callbacks on batch events (the estimator adds none), the
+    losses are copied in blocks instead and recorded in ``history`` as skorch
+    records them; with any, skorch's epoch runs.
+    """
 
     def _set_training(self, training=True):
         # skorch sets the mode of every submodule before every batch; skip it
@@ -139,6 +158,51 @@ class _FocalNet(NeuralNet):
         if weight is None:
             return loss.mean()
         return (loss * weight).sum() / weight.sum()
+
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        if iterator is None or not training or fit_params or self._batch_callbacks():
+            super().run_single_epoch(iterator, training, prefix, step_fn, **fit_params)
+            return
+        self._set_training(True)
+        losses, pending, sizes = [], [], []
+        for X, y_true in iterator:
+            pending.append(self._train_batch(X, y_true).detach())
+            sizes.append(len(X))
+            if len(pending) == _LOSSES_PER_COPY:
+                losses += torch.stack(pending).tolist()
+                pending = []
+        if pending:
+            losses += torch.stack(pending).tolist()
+        for loss, size in zip(losses, sizes, strict=True):
+            self.history.new_batch()
+            self.history.record_batch(f"{prefix}_loss", loss)
+            self.history.record_batch(f"{prefix}_batch_size", size)
+        self.history.record(f"{prefix}_batch_count", len(losses))
+
+    def _train_batch(self, X, y_true):
+        """One optimizer step, as skorch's ``train_step``: the first loss."""
+        losses = []
+
+        def closure():  # some optimizers (LBFGS) evaluate the loss more than once
+            self.optimizer_.zero_grad()
+            loss = self.get_loss(self.module_(X), y_true, X=X, training=True)
+            loss.backward()
+            losses.append(loss)
+            return loss
+
+        self.optimizer_.step(closure)
+        return losses[0]
+
+    def _batch_callbacks(self):
+        """Names of the callbacks that act on batch events (none by default)."""
+        return [
+            name
+            for name, callback in self.callbacks_
+            if any(
+                getattr(type(callback), hook) is not getattr(Callback, hook)
+                for hook in _BATCH_HOOKS
+            )
+        ]
 
     def __setstate__(self, state):
         # A model fitted on a device missing here (a GPU) is loaded on the
@@ -203,6 +267,14 @@ def _average_precision(y, proba, minority):
         return average_precision_score(y == minority, proba[:, minority])
     indicator = label_binarize(y, classes=np.arange(proba.shape[1]))
     return average_precision_score(indicator, proba, average="macro")
+
+
+def _weighted_rows(rows, sample_weight):
+    """``rows`` (indices or a slice) without the rows of weight 0."""
+    kept = sample_weight[rows] > 0
+    if kept.all():
+        return rows
+    return np.arange(len(sample_weight))[rows][kept]
 
 
 def _minority(y_encoded):
@@ -275,8 +347,10 @@ default=None
     random_state : int, RandomState instance or None, default=None
         Seeds the weight initialisation, dropout, shuffling and the validation
         split. With an int, two fits on the same CPU (same number of threads)
-        give bit-identical weights; torch's global random state is left as it
-        was.
+        give bit-identical weights; on a GPU the same batches, in the same
+        order (the GPU's arithmetic is as reproducible as its kernels, see
+        :func:`torch.use_deterministic_algorithms`). torch's global random
+        state is left as it was.
     device : str, default='cpu'
         Torch device to train on: ``'cpu'``, ``'cuda'``, ``'cuda:1'``, ... or
         ``'auto'`` (CUDA when available), resolved at fit into ``device_``.
@@ -450,20 +524,17 @@ default=None
         check_classification_targets(y)
         sample_weight_given = sample_weight is not None
         sample_weight = _check_sample_weight(sample_weight, len(y))
-        self.classes_, y_encoded = np.unique(y, return_inverse=True)
+        self.classes_ = np.unique(y)
+        # a binary search per label: on a million labels, several times faster
+        # than the sort behind np.unique(y, return_inverse=True)
+        y_encoded = np.searchsorted(self.classes_, y)
         self._check_classes(y_encoded, sample_weight, previous)
         class_ratio = self._resolve_class_ratio()
 
         rng = check_random_state(self.random_state)
         train, valid = self._split(y_encoded, rng)
-        train = train[sample_weight[train] > 0]
-        self.class_weight_ = compute_class_weight(
-            self.class_weight,
-            classes=self.classes_,
-            y=y[train],
-            sample_weight=sample_weight[train],
-            beta=self.beta,
-        )
+        train = _weighted_rows(train, sample_weight)
+        self.class_weight_ = self._class_weight(y_encoded[train], sample_weight[train])
         self.device_ = device
         to_tensor = _TensorMaker(device, self.dtype)
         train_data = _TensorDataset(
@@ -478,7 +549,7 @@ default=None
             hidden=hidden,
             optimizer=optimizer,
             optimizer_kwargs=optimizer_kwargs,
-            batch_size=min(self.batch_size, len(train)),
+            batch_size=min(self.batch_size, len(train_data)),
             class_ratio=class_ratio,
             shuffle_seed=int(shuffle_seed),
             callbacks=callbacks,
@@ -555,7 +626,7 @@ default=None
                 f"{name} needs at least 2 classes in y; got 1 class: "
                 f"{label_repr(self.classes_[0])}."
             )
-        weighted = np.unique(y_encoded[sample_weight > 0])
+        weighted = np.flatnonzero(np.bincount(y_encoded, weights=sample_weight))
         if len(weighted) < 2:
             raise ValueError(
                 f"{name} needs at least 2 classes with non-zero sample_weight; only "
@@ -595,10 +666,14 @@ default=None
         return {} if self.balanced_batches else None
 
     def _split(self, y_encoded, rng):
-        """Training and stratified validation row indices (validation or None)."""
-        rows = np.arange(len(y_encoded))
+        """Training and stratified validation rows.
+
+        Without early stopping: every row, as a slice that copies nothing, and
+        None.
+        """
         if not self.early_stopping:
-            return rows, None
+            return slice(None), None
+        rows = np.arange(len(y_encoded))
         try:
             train, valid = train_test_split(
                 rows,
@@ -614,6 +689,21 @@ default=None
                 "Raise validation_fraction, add samples or set early_stopping=False."
             ) from exc
         return np.sort(train), np.sort(valid)
+
+    def _class_weight(self, y_encoded, sample_weight):
+        """``class_weight_`` of the training rows, from their class totals."""
+        totals = np.bincount(
+            y_encoded, weights=sample_weight, minlength=len(self.classes_)
+        )
+        # each class once, weighted by its total: the weights of the schemes
+        # depend on these totals only, and no label is searched again
+        return compute_class_weight(
+            self.class_weight,
+            classes=self.classes_,
+            y=self.classes_,
+            sample_weight=totals,
+            beta=self.beta,
+        )
 
     def _validation_callbacks(self, X, y_encoded, train, valid, to_tensor):
         """Score the held-out rows each epoch and stop early on that score."""
@@ -812,19 +902,20 @@ default=None
 
 
 class _TensorMaker:
-    """Copy arrays into C-ordered tensors on one device.
+    """C-ordered tensors on one device, copied only where they must be.
 
-    A copy, because inputs may be read-only (memory-mapped by joblib); C order,
-    so that a DataFrame (often column-major) and an array train bit-identical
-    models.
+    C order, so that a DataFrame (often column-major) and an array train
+    bit-identical models. An array already C-ordered, of the right dtype and
+    on the CPU is shared, not copied: the tensors are only read. Read-only
+    arrays (memory-mapped by joblib) are copied, as torch cannot share them.
     """
 
     def __init__(self, device, float_dtype):
         self.device, self.float_dtype = device, getattr(torch, float_dtype)
 
     def __call__(self, array, dtype=None):
-        return torch.tensor(
-            np.ascontiguousarray(array),
-            dtype=dtype or self.float_dtype,
-            device=self.device,
-        )
+        array = np.ascontiguousarray(array)
+        dtype = dtype or self.float_dtype
+        if not array.flags.writeable:
+            return torch.tensor(array, dtype=dtype, device=self.device)
+        return torch.from_numpy(array).to(self.device, dtype)

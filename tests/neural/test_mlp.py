@@ -27,7 +27,7 @@ from imbestimators.neural import (  # noqa: E402
     FocalLoss,
     FocalLossMLPClassifier,
 )
-from imbestimators.neural._mlp import _TensorDataset  # noqa: E402
+from imbestimators.neural._mlp import _FocalNet, _TensorDataset  # noqa: E402
 from imbestimators.over_sampling import SMOTE  # noqa: E402
 
 FAST = {"hidden_layer_sizes": (8,), "max_epochs": 3, "random_state": 0}
@@ -587,3 +587,43 @@ def test_cuda_fit_moves_to_cpu_and_back():
     assert clf.net_.criterion_.alpha.device.type == "cpu"
     np.testing.assert_allclose(clf.to_device("cuda").predict_proba(X), gpu, atol=1e-6)
     clf.set_params(warm_start=True).fit(X, y)  # the optimizer state moved too
+
+
+def test_training_waits_for_the_device_once_per_block_of_batches(monkeypatch):
+    """Check that the loss is not copied to the host after every batch.
+
+    Each copy (``loss.item()``, as in skorch's epoch) makes the CPU wait for
+    a GPU to finish the batch; the losses are copied in blocks instead. SGD,
+    because Adam calls ``.item()`` on its step counts (CPU tensors).
+    """
+    X, y = _data()
+    calls = []
+    item = torch.Tensor.item
+    monkeypatch.setattr(
+        torch.Tensor, "item", lambda tensor: calls.append(tensor) or item(tensor)
+    )
+    clf = FocalLossMLPClassifier(**FAST, batch_size=20, optimizer="sgd").fit(X, y)
+    assert clf.net_.history[-1, "train_batch_count"] == 10
+    assert calls == []
+
+
+def test_lean_epoch_is_skorchs_epoch(monkeypatch):
+    """Check that the estimator's epoch trains and records as skorch's does."""
+    X, y = _data()
+    params = {**FAST, "dropout": 0.2, "batch_size": 30}
+    lean = FocalLossMLPClassifier(**params).fit(X, y, sample_weight=np.arange(200.0))
+    # any callback on batch events sends training through skorch's own epoch
+    monkeypatch.setattr(_FocalNet, "_batch_callbacks", lambda net: ["a callback"])
+    skorch = FocalLossMLPClassifier(**params).fit(X, y, sample_weight=np.arange(200.0))
+    for name, weight in lean.net_.module_.state_dict().items():
+        assert torch.equal(weight, skorch.net_.module_.state_dict()[name])
+    for key in ["train_loss", "train_batch_count"]:
+        assert lean.net_.history[:, key] == skorch.net_.history[:, key]
+    assert (
+        lean.net_.history[:, "batches", :, "train_loss"]
+        == skorch.net_.history[:, "batches", :, "train_loss"]
+    )
+    assert (
+        lean.net_.history[:, "batches", :, "train_batch_size"]
+        == skorch.net_.history[:, "batches", :, "train_batch_size"]
+    )
