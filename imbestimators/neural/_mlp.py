@@ -399,8 +399,8 @@ default=None
     CPU: a model pickled on a GPU (``pickle``, ``joblib.dump``) loads on a
     machine without one, on the CPU, with one
     :class:`DeviceFallbackWarning`, and predicts the same probabilities there
-    up to float rounding (about 1e-7 in float32). To move a fitted model
-    explicitly, before pickling or after loading, call
+    up to floating-point rounding. To move a fitted model explicitly, before
+    pickling or after loading, call
     ``clf.to_device('cpu')`` (or ``'cuda'``, ``'auto'``): weights, loss and
     optimizer state move, ``device_`` follows. Neither changes the parameter
     ``device``, so a clone retrains where the original did; on a machine
