@@ -1,7 +1,8 @@
 """Estimators for class-imbalanced learning that drop into scikit-learn.
 
-Subpackages are loaded on first access (PEP 562), so ``import imbestimators``
-stays light: it never imports torch, skorch, hypothesis or matplotlib.
+Subpackages, and the configuration functions, are loaded on first access
+(PEP 562), so ``import imbestimators`` stays light: it never imports torch,
+skorch, hypothesis or matplotlib.
 """
 
 import importlib
@@ -23,12 +24,16 @@ _SUBMODULES = [
     "utils",
 ]
 
-__all__ = ["__version__", *_SUBMODULES]
+_CONFIG_FUNCTIONS = ["config_context", "get_config", "set_config"]
+
+__all__ = ["__version__", *_CONFIG_FUNCTIONS, *_SUBMODULES]
 
 
 def __getattr__(name):
     if name in _SUBMODULES:
         return importlib.import_module(f"imbestimators.{name}")
+    if name in _CONFIG_FUNCTIONS:
+        return getattr(importlib.import_module("imbestimators._config"), name)
     raise AttributeError(f"module 'imbestimators' has no attribute {name!r}")
 
 
