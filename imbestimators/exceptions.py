@@ -2,8 +2,8 @@
 
 __all__ = [
     "ConstraintNotMetWarning",
+    "FallbackWarning",
     "InsufficientSamplesWarning",
-    "NoSyntheticSamplesWarning",
 ]
 
 
@@ -16,13 +16,18 @@ class ConstraintNotMetWarning(UserWarning):
     """
 
 
+class FallbackWarning(UserWarning):
+    """Warning raised when a sampler falls back to a simpler rule for a class.
+
+    It happens where the sampler's own rule is undefined. The requested number
+    of rows is still generated; the message names the class, why the rule does
+    not apply, and what was done. For instance,
+    :class:`~imbestimators.over_sampling.BorderlineSMOTE` interpolates as plain
+    SMOTE for a class with no row in danger, and
+    :class:`~imbestimators.over_sampling.ADASYN` uses uniform weights for a
+    class none of whose rows has a neighbour of another class.
+    """
+
+
 class InsufficientSamplesWarning(UserWarning):
     """Warning raised when a class is too small for the requested operation."""
-
-
-class NoSyntheticSamplesWarning(UserWarning):
-    """Warning raised when an over-sampler could not generate any sample for a class.
-
-    BorderlineSMOTE, for instance, only generates samples from minority samples
-    "in danger"; when a class has none, the class is left as it is.
-    """

@@ -1,10 +1,12 @@
 """ADASYN: adaptive synthetic sampling."""
 
 import numbers
+import warnings
 
 import numpy as np
 
 from imbestimators.base import check_class_sizes, n_neighbors_from, neighbors_estimator
+from imbestimators.exceptions import FallbackWarning
 from imbestimators.over_sampling._base import BaseSMOTE
 from imbestimators.utils._docstring import fill_doc
 from imbestimators.utils._neighbors import NeighborsIndex
@@ -57,8 +59,12 @@ class ADASYN(BaseSMOTE):
     total, rounded by the largest-remainder method, so the class reaches
     exactly the size ``sampling_strategy`` asks for (imbalanced-learn rounds
     each row independently, and the total drifts). A class none of whose rows
-    has a neighbour of another class raises a ``ValueError``: ADASYN's weights
-    are undefined there; use SMOTE.
+    has a neighbour of another class (well separated classes, identical rows)
+    leaves ADASYN's weights undefined (0/0): its rows then get uniform
+    weights, as in plain SMOTE, and a
+    :class:`~imbestimators.exceptions.FallbackWarning` names the class
+    (imbalanced-learn raises a ``RuntimeError``). As for :class:`SMOTE`, every
+    column must be numeric; non-numeric columns are refused, by name.
 
     References
     ----------
@@ -116,31 +122,51 @@ class ADASYN(BaseSMOTE):
         index = NeighborsIndex(X_class, estimator=neighbors_estimator(self.n_neighbors))
         return index.kneighbors(self._k)
 
-    def _generate_class(self, X, y, klass, n_new, rng, buffer):
+    def _plan(self, X, y):
+        """Every class's hardness per row; one warning for classes without any."""
+        index = NeighborsIndex(X, estimator=neighbors_estimator(self.n_neighbors))
+        hardness = {
+            klass: self._hardness(index, X, y, klass)
+            for klass in self._resampled_classes()
+        }
+        undefined = [klass for klass, counts in hardness.items() if not counts.any()]
+        if undefined:
+            warnings.warn(self._fallback_message(undefined), FallbackWarning)
+        return hardness
+
+    def _hardness(self, index, X, y, klass):
+        """Number of other-class rows among each class row's k nearest (He et al.)."""
         class_indices = np.flatnonzero(y == klass)
-        counts = self._samples_per_row(X, y, class_indices, klass, n_new)
-        X_class = X[class_indices]
+        neighbors = index.kneighbors(self._k, X[class_indices], exclude=class_indices)
+        return np.count_nonzero(y[neighbors] != klass, axis=1)
+
+    def _fallback_message(self, classes):
+        listing = ", ".join(
+            f"{label_repr(klass)} ({self.sampling_strategy_[klass]} new rows)"
+            for klass in classes
+        )
+        word, its = ("classes", "Their") if len(classes) > 1 else ("class", "Its")
+        return (
+            f"ADASYN: no row of {word} {listing} has a row of another class among "
+            f"its {self._k} nearest neighbours (n_neighbors), so ADASYN's weights "
+            f"are undefined (0/0). {its} new rows were generated with uniform "
+            "weights, as plain SMOTE does: from random rows of the class towards "
+            "random ones of their nearest neighbours in the class."
+        )
+
+    def _generate_class(self, X, y, klass, n_new, rng, buffer, hardness):
+        X_class = X[np.flatnonzero(y == klass)]
+        if not hardness.any():
+            self._interpolate_in_class(X_class, klass, n_new, rng, buffer)
+            return
+        counts = largest_remainder(hardness / hardness.sum(), n_new)
         neighbors = self._class_neighbors(X_class)
-        rows = np.repeat(np.arange(len(class_indices)), counts)
+        rows = np.repeat(np.arange(X_class.shape[0]), counts)
         cols = rng.randint(self._k, size=n_new)
         steps = rng.uniform(size=n_new)
         buffer.add_interpolated(
             klass, X_class, rows, X_class, neighbors[rows, cols], steps
         )
-
-    def _samples_per_row(self, X, y, class_indices, klass, n_new):
-        """ADASYN's allocation: share of other classes among each row's neighbours."""
-        index = NeighborsIndex(X, estimator=neighbors_estimator(self.n_neighbors))
-        neighbors = index.kneighbors(self._k, X[class_indices], exclude=class_indices)
-        hardness = np.count_nonzero(y[neighbors] != klass, axis=1).astype(np.float64)
-        if not hardness.any():
-            raise ValueError(
-                f"ADASYN: no sample of class {label_repr(klass)} has a neighbour of "
-                f"another class among its n_neighbors={self.n_neighbors} nearest "
-                "neighbours, so ADASYN's weights are undefined (0/0). Use SMOTE "
-                "for this data, or raise n_neighbors."
-            )
-        return largest_remainder(hardness / hardness.sum(), n_new)
 
 
 def largest_remainder(weights, total):

@@ -14,6 +14,7 @@ from imbestimators.base import (
 )
 from imbestimators.utils._neighbors import NeighborsIndex
 from imbestimators.utils._param_validation import HasMethods, Interval
+from imbestimators.utils._validation import is_pandas_frame, label_repr
 
 __all__ = ["BaseSMOTE", "interpolate"]
 
@@ -24,11 +25,16 @@ _CHUNK_ELEMENTS = 2**17
 class BaseSMOTE(BaseOverSampler):
     """Base class of the SMOTE family: ``k_neighbors``, interpolation, output.
 
-    Subclasses implement ``_generate_class(X, y, klass, n_new, rng, buffer)``,
-    which appends the new rows of one class to ``buffer``; this base allocates
-    the output once, copies the original rows, and visits the classes in
-    ``sampling_strategy_`` order, so peak memory stays close to the size of the
-    result.
+    Subclasses implement ``_generate_class(X, y, klass, n_new, rng, buffer,
+    plan)``, which appends exactly ``n_new`` rows of one class to ``buffer``;
+    this base allocates the output once, copies the original rows, and visits
+    the classes in ``sampling_strategy_`` order, so peak memory stays close to
+    the size of the result. ``plan`` is what ``_plan(X, y)`` returned for the
+    class: a subclass that must look at every class before generating (to fail
+    or warn once, before any work) computes it there.
+
+    Interpolation needs numbers: ``_check_X_y`` refuses categorical, text and
+    boolean columns, naming them, before anything else is done.
     """
 
     _parameter_constraints: dict = {
@@ -72,14 +78,37 @@ class BaseSMOTE(BaseOverSampler):
         index = NeighborsIndex(X_class, estimator=neighbors_estimator(self.k_neighbors))
         return index.kneighbors(self._k)
 
+    def _interpolate_in_class(self, X_class, klass, n_new, rng, buffer, base=None):
+        """SMOTE's rule: from random base rows towards random class neighbours.
+
+        ``base`` restricts the base rows to these positions in ``X_class``
+        (BorderlineSMOTE's rows in danger); by default every row is one.
+        """
+        neighbors = self._class_neighbors(X_class)
+        if base is not None:
+            neighbors = neighbors[base]
+        rows, cols, steps = self._draw_pairs(len(neighbors), self._k, n_new, rng)
+        base_rows = rows if base is None else base[rows]
+        buffer.add_interpolated(
+            klass, X_class, base_rows, X_class, neighbors[rows, cols], steps
+        )
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        check_interpolable(X, type(self).__name__)
+        return super()._check_X_y(X, y, accept_sparse=accept_sparse)
+
+    def _plan(self, X, y):
+        """Per-class work done for every class before any row is generated."""
+        return dict.fromkeys(self._resampled_classes())
+
     def _fit_resample(self, X, y):
         self._check_sizes(y)
+        plans = self._plan(X, y)
         rng = check_random_state(self.random_state)
         buffer = _OutputBuffer(X, y, sum(self.sampling_strategy_.values()))
         for klass in self._resampled_classes():
-            self._generate_class(
-                X, y, klass, self.sampling_strategy_[klass], rng, buffer
-            )
+            n_new = self.sampling_strategy_[klass]
+            self._generate_class(X, y, klass, n_new, rng, buffer, plans[klass])
         return buffer.result()
 
     @staticmethod
@@ -127,12 +156,13 @@ class _OutputBuffer:
         if self.is_sparse:
             X_res = sparse.vstack(self.X_parts, format=self.X_parts[0].format)
             return X_res.astype(self.dtype), y_res
-        X_res = self.X
-        if self.position < X_res.shape[0]:
-            # some class produced fewer rows than planned (BorderlineSMOTE
-            # without samples in danger): give the unused tail back
-            X_res = X_res[: self.position].copy()
-        return X_res, y_res
+        if self.position != self.X.shape[0]:
+            # every class must fill its share: a gap would be uninitialised rows
+            raise RuntimeError(
+                f"{self.position} rows were written into an output of "
+                f"{self.X.shape[0]}; please report this bug."
+            )
+        return self.X, y_res
 
 
 def interpolate(X_base, base_rows, X_nbr, nbr_rows, steps, out=None):
@@ -187,3 +217,112 @@ def _interpolate_integer(X_base, base_rows, X_nbr, nbr_rows, steps, out):
         new += base
         out[start:stop] = np.rint(new)
     return out
+
+
+def check_interpolable(X, estimator):
+    """Refuse data that interpolation cannot handle, naming the columns.
+
+    Interpolated values are not categories, strings or booleans: such columns
+    would fail deep inside NumPy or, worse, be silently coerced (a category
+    column becomes NaN, a bool column rounds). Object columns are accepted
+    when they hold numbers, as scikit-learn does. Missing values in a
+    dataframe (NaN, ``pd.NA``) are refused with the names of their columns.
+
+    Parameters
+    ----------
+    X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+        The data given to ``fit_resample``, before validation.
+    estimator : str
+        Name of the estimator, for the message.
+
+    Raises
+    ------
+    ValueError
+        When a column is not numeric, or a dataframe column holds missing values.
+    """
+    columns, n_features = _non_numeric_columns(X)
+    if columns:
+        raise ValueError(_non_numeric_message(columns, n_features, estimator))
+    if is_pandas_frame(X):
+        missing = [label_repr(name) for name, column in X.items() if column.hasnans]
+        if missing:
+            word, verb = (
+                ("columns", "hold") if len(missing) > 1 else ("column", "holds")
+            )
+            raise ValueError(
+                f"{estimator} cannot interpolate missing values, but {word} "
+                f"{', '.join(missing)} {verb} NaN or NA values. Impute "
+                "them first (for example with sklearn.impute.SimpleImputer in an "
+                "imblearn Pipeline) or drop those rows."
+            )
+
+
+def _non_numeric_columns(X):
+    """``([(column, kind), ...], n_features)`` for the columns that are not numbers."""
+    if is_pandas_frame(X):
+        found = [(name, _frame_column_kind(col)) for name, col in X.items()]
+        return [(name, kind) for name, kind in found if kind], X.shape[1]
+    if not (sparse.issparse(X) or isinstance(X, np.ndarray)):
+        try:
+            # lists of rows: object dtype keeps numbers and strings apart
+            X = np.asarray(X, dtype=object)
+        except ValueError:
+            return [], 0  # ragged: validation explains it
+    if X.ndim != 2:
+        return [], 0  # validation explains the shape
+    kind = _array_kind(X.dtype)
+    if kind:
+        return [(j, kind) for j in range(X.shape[1])], X.shape[1]
+    if X.dtype.kind == "O" and not sparse.issparse(X):
+        text = [j for j in range(X.shape[1]) if _holds_text(X[:, j])]
+        return [(j, "object, with strings") for j in text], X.shape[1]
+    return [], X.shape[1]
+
+
+def _array_kind(dtype):
+    """Why a whole NumPy array cannot be interpolated, or None."""
+    names = {"b": "bool", "U": "str", "S": "bytes", "M": "datetime", "m": "timedelta"}
+    return names.get(dtype.kind)
+
+
+def _frame_column_kind(column):
+    """Why a dataframe column cannot be interpolated, or None when it can."""
+    import pandas as pd
+
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(dtype):
+        return str(dtype)
+    if pd.api.types.is_object_dtype(dtype):
+        return "object, with strings" if _holds_text(column.to_numpy()) else None
+    if not pd.api.types.is_numeric_dtype(dtype):
+        return str(dtype)
+    return None
+
+
+def _holds_text(values):
+    return any(isinstance(value, (str, bytes)) for value in values)
+
+
+def _non_numeric_message(columns, n_features, estimator):
+    listing = ", ".join(f"{label_repr(name)} ({kind})" for name, kind in columns)
+    if len(columns) == n_features:
+        advice = (
+            "Every column is categorical: use imblearn.over_sampling.SMOTEN, which "
+            "over-samples nominal data"
+        )
+    else:
+        names = ", ".join(label_repr(name) for name, _ in columns)
+        advice = (
+            f"Use SMOTENC(categorical_features=[{names}]) instead: it interpolates "
+            "the numerical columns and gives each new row the categories most "
+            "frequent among its neighbours"
+        )
+    word, verb = ("columns", "are") if len(columns) > 1 else ("column", "is")
+    cast = ""
+    if any("bool" in kind for _, kind in columns):
+        cast = " To interpolate booleans as numbers in [0, 1], cast them to float."
+    return (
+        f"{estimator} interpolates between rows, so every column must be numeric, "
+        f"but {word} {listing} {verb} not. {advice}; RandomOverSampler copies rows "
+        f"of any dtype.{cast}"
+    )

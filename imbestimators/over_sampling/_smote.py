@@ -1,12 +1,14 @@
 """SMOTE and Borderline-SMOTE."""
 
+import math
 import numbers
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 
 from imbestimators.base import n_neighbors_from, neighbors_estimator
-from imbestimators.exceptions import NoSyntheticSamplesWarning
+from imbestimators.exceptions import FallbackWarning
 from imbestimators.over_sampling._base import BaseSMOTE
 from imbestimators.utils._docstring import fill_doc
 from imbestimators.utils._neighbors import NeighborsIndex
@@ -59,7 +61,14 @@ class SMOTE(BaseSMOTE):
     classes are handled one after the other (one-vs-rest), with a single
     random generator: unlike imbalanced-learn, two classes never receive the
     same interpolation steps. Original rows are returned unchanged and first.
-    Integer columns receive rounded values, so their dtype is kept.
+    Integer columns receive rounded values, so their dtype is kept. Every
+    column must be numeric: categorical, text and boolean columns (pandas
+    ``category``, ``object`` with strings, ``string``, ``bool``) and missing
+    values are refused before any work, with a ``ValueError`` that names the
+    columns and points to :class:`SMOTENC`. imbalanced-learn fails on strings
+    with a conversion error, and silently turns the new values of a numeric
+    ``category`` column into NaN and those of a ``bool`` column into ``True``
+    wherever they are not exactly 0.
 
     References
     ----------
@@ -83,13 +92,9 @@ class SMOTE(BaseSMOTE):
     True
     """
 
-    def _generate_class(self, X, y, klass, n_new, rng, buffer):
+    def _generate_class(self, X, y, klass, n_new, rng, buffer, plan):
         X_class = X[np.flatnonzero(y == klass)]
-        neighbors = self._class_neighbors(X_class)
-        rows, cols, steps = self._draw_pairs(X_class.shape[0], self._k, n_new, rng)
-        buffer.add_interpolated(
-            klass, X_class, rows, X_class, neighbors[rows, cols], steps
-        )
+        self._interpolate_in_class(X_class, klass, n_new, rng, buffer)
 
 
 @fill_doc
@@ -98,7 +103,8 @@ class BorderlineSMOTE(BaseSMOTE):
 
     A minority row is *in danger* when at least half, but not all, of its
     ``m_neighbors`` nearest neighbours (all classes) belong to other classes;
-    only those rows serve as base points. A drop-in replacement for
+    only those rows serve as base points (a class with none falls back to
+    plain SMOTE, see Notes). A drop-in replacement for
     :class:`imblearn.over_sampling.BorderlineSMOTE`.
 
     Read more in the :ref:`User Guide <over_sampling>`.
@@ -125,9 +131,15 @@ class BorderlineSMOTE(BaseSMOTE):
     Attributes
     ----------
     sampling_strategy_ : dict
-        Number of samples requested per resampled class.
-    in_danger_indices_ : dict
-        For each resampled class, the indices (in ``X``) of its rows in danger.
+        Number of samples generated per resampled class.
+    in_danger_indices : dict of ndarray
+        imbalanced-learn's attribute, with its meaning: for each resampled
+        class that has rows in danger, their indices in ``X``. A class with no
+        row in danger is absent.
+    in_danger_indices_ : dict of ndarray
+        The same arrays for every resampled class, with an empty array for a
+        class with no row in danger (whose rows were generated as plain SMOTE
+        does, see Notes).
     n_features_in_ : int
         Number of features seen during ``fit_resample``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -140,11 +152,19 @@ class BorderlineSMOTE(BaseSMOTE):
 
     Notes
     -----
-    A class with no row in danger gets no new samples; a
-    :class:`~imbestimators.exceptions.NoSyntheticSamplesWarning` says so
-    (imbalanced-learn skips it silently). For ``"borderline-2"`` the step
-    towards another class is uniform in [0, 0.5) as in the paper;
-    imbalanced-learn multiplies it by a second uniform draw.
+    Every resampled class receives exactly the number of rows that
+    ``sampling_strategy`` asks for, however few of its rows are in danger: a
+    single row in danger serves as the base of every new row. A class with no
+    row in danger (well separated classes, identical rows, a class whose rows
+    are all isolated among other classes) has no border to strengthen; its
+    rows are then interpolated as plain :class:`SMOTE` does, within the class,
+    and one :class:`~imbestimators.exceptions.FallbackWarning` names the class
+    and its numbers of safe and noise rows. imbalanced-learn silently
+    generates no row for such a class. The fallback needs ``k_neighbors + 1``
+    rows in the class, also with ``kind="borderline-2"``: if it has fewer, a
+    ``ValueError`` names the class before any row is generated. For
+    ``"borderline-2"`` the step towards another class is uniform in [0, 0.5)
+    as in the paper; imbalanced-learn multiplies it by a second uniform draw.
 
     References
     ----------
@@ -207,51 +227,97 @@ class BorderlineSMOTE(BaseSMOTE):
                     f"in X, which has {len(y)}. Lower {parameter}."
                 )
 
-    def _fit_resample(self, X, y):
-        self.in_danger_indices_ = {}
-        return super()._fit_resample(X, y)
+    def _plan(self, X, y):
+        """The rows in danger of every resampled class, found before generating.
 
-    def _danger(self, X, y, class_indices, klass):
-        """Neighbours among all rows, and the mask of the class's rows in danger."""
+        Classes without any row in danger fall back to plain SMOTE: they are
+        checked (size) and reported (one warning) before any row is generated.
+        """
         index = NeighborsIndex(X, estimator=neighbors_estimator(self.m_neighbors))
+        plans = {
+            klass: self._danger(index, X, y, klass)
+            for klass in self._resampled_classes()
+        }
+        fallback = {klass: plan for klass, plan in plans.items() if plan.fallback}
+        self._check_fallback_sizes(y, fallback)
+        self.in_danger_indices_ = {klass: plan.indices for klass, plan in plans.items()}
+        # imbalanced-learn's attribute: classes with no row in danger are absent
+        self.in_danger_indices = {
+            klass: indices
+            for klass, indices in self.in_danger_indices_.items()
+            if indices.size
+        }
+        if fallback:
+            warnings.warn(self._fallback_message(fallback), FallbackWarning)
+        return plans
+
+    def _danger(self, index, X, y, klass):
+        """Han et al.: a row is in danger when m/2 <= m' < m of its m nearest
+        neighbours (all classes) belong to other classes."""
+        class_indices = np.flatnonzero(y == klass)
         m = self._m
         neighbors = index.kneighbors(m, X[class_indices], exclude=class_indices)
         n_other = np.count_nonzero(y[neighbors] != klass, axis=1)
-        # Han et al.: in danger when m/2 <= m' < m (m' neighbours of other classes)
-        return neighbors, (n_other >= m / 2) & (n_other < m)
-
-    def _generate_class(self, X, y, klass, n_new, rng, buffer):
-        class_indices = np.flatnonzero(y == klass)
-        all_neighbors, danger = self._danger(X, y, class_indices, klass)
-        self.in_danger_indices_[klass] = class_indices[danger]
-        if not danger.any():
-            warnings.warn(
-                f"BorderlineSMOTE: class {label_repr(klass)} has no sample in danger "
-                f"(none has between m/2 and m-1 of its m_neighbors={self._m} nearest "
-                "neighbours in other classes); no sample was generated for it.",
-                NoSyntheticSamplesWarning,
-            )
-            return
-        k = self._k
-        if self.kind == "borderline-1":
-            X_class = X[class_indices]
-            neighbors = self._class_neighbors(X_class)[danger]
-            rows, cols, steps = self._draw_pairs(danger.sum(), k, n_new, rng)
-            base_rows = np.flatnonzero(danger)[rows]
-            buffer.add_interpolated(
-                klass, X_class, base_rows, X_class, neighbors[rows, cols], steps
-            )
-            return
-        neighbors = self._neighbors_any_class(
-            X, class_indices[danger], all_neighbors[danger]
+        danger = (n_other >= m / 2) & (n_other < m)
+        return _Danger(
+            indices=class_indices[danger],
+            positions=np.flatnonzero(danger),
+            m_neighbors=neighbors[danger],
+            n_safe=int(np.count_nonzero(n_other < m / 2)),
+            n_noise=int(np.count_nonzero(n_other == m)),
         )
-        rows, cols, steps = self._draw_pairs(danger.sum(), k, n_new, rng)
+
+    def _check_fallback_sizes(self, y, fallback):
+        """Plain SMOTE needs k_neighbors + 1 rows in the class (borderline-1
+        checked it already)."""
+        need = self._k + 1
+        for klass in fallback:
+            size = int(np.count_nonzero(y == klass))
+            if size < need:
+                raise ValueError(
+                    f"{type(self).__name__}: class {label_repr(klass)} has no row in "
+                    "danger, so its new rows must be interpolated within the class "
+                    f"as plain SMOTE does, and k_neighbors={self.k_neighbors} needs "
+                    f"at least {need} rows in it; it has {size}. Lower k_neighbors, "
+                    "or use RandomOverSampler."
+                )
+
+    def _fallback_message(self, fallback):
+        m, k = self._m, self._k
+        classes = ", ".join(
+            f"class {label_repr(klass)} ({plan.n_safe} safe rows, {plan.n_noise} "
+            f"noise rows; {self.sampling_strategy_[klass]} new rows)"
+            for klass, plan in fallback.items()
+        )
+        its = "Their" if len(fallback) > 1 else "Its"
+        return (
+            f"{type(self).__name__}: no row is in danger in {classes}. {its} "
+            "new rows were interpolated as plain SMOTE does, between random rows "
+            f"of the class and their {k} nearest rows in the class (k_neighbors). A "
+            f"row is in danger when at least {math.ceil(m / 2)} but not all of its "
+            f"{m} nearest neighbours (m_neighbors) belong to another class; a safe "
+            "row has fewer, a noise row has all."
+        )
+
+    def _generate_class(self, X, y, klass, n_new, rng, buffer, danger):
+        class_indices = np.flatnonzero(y == klass)
+        if danger.fallback:
+            self._interpolate_in_class(X[class_indices], klass, n_new, rng, buffer)
+        elif self.kind == "borderline-1":
+            self._interpolate_in_class(
+                X[class_indices], klass, n_new, rng, buffer, base=danger.positions
+            )
+        else:
+            self._borderline2(X, y, klass, n_new, rng, buffer, danger)
+
+    def _borderline2(self, X, y, klass, n_new, rng, buffer, danger):
+        """From rows in danger towards their k nearest rows of any class."""
+        neighbors = self._neighbors_any_class(X, danger.indices, danger.m_neighbors)
+        rows, cols, steps = self._draw_pairs(len(danger.indices), self._k, n_new, rng)
         nbr_rows = neighbors[rows, cols]
         # towards another class, stay on the minority side: step in [0, 0.5)
         steps[y[nbr_rows] != klass] *= 0.5
-        buffer.add_interpolated(
-            klass, X, class_indices[danger][rows], X, nbr_rows, steps
-        )
+        buffer.add_interpolated(klass, X, danger.indices[rows], X, nbr_rows, steps)
 
     def _neighbors_any_class(self, X, danger_indices, m_neighbors):
         """The k nearest rows of any class of each row in danger."""
@@ -264,3 +330,17 @@ class BorderlineSMOTE(BaseSMOTE):
             return m_neighbors[:, :k]
         index = NeighborsIndex(X, estimator=neighbors_estimator(self.k_neighbors))
         return index.kneighbors(k, X[danger_indices], exclude=danger_indices)
+
+
+class _Danger(NamedTuple):
+    """BorderlineSMOTE's view of one class."""
+
+    indices: np.ndarray  # rows in danger, as indices in X
+    positions: np.ndarray  # the same rows, as positions in the class
+    m_neighbors: np.ndarray  # their m nearest rows of any class
+    n_safe: int
+    n_noise: int
+
+    @property
+    def fallback(self):
+        return self.indices.size == 0

@@ -4,8 +4,10 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from imblearn.over_sampling import ADASYN as ImbADASYN
 from sklearn.datasets import make_classification
 
+from imbestimators.exceptions import FallbackWarning
 from imbestimators.over_sampling import ADASYN
 from imbestimators.over_sampling._adasyn import largest_remainder
 from imbestimators.utils import kneighbors
@@ -46,19 +48,78 @@ def test_adasyn_allocates_by_hardness():
     class_idx = np.flatnonzero(y == 1)
     nn = kneighbors(X, 5, X[class_idx], exclude=class_idx)
     hardness = (y[nn] != 1).sum(axis=1)
-    counts = sampler._samples_per_row(X, y, class_idx, 1, 425)
+    assert np.array_equal(sampler._plan(X, y)[1], hardness)
+    counts = largest_remainder(hardness / hardness.sum(), 425)
     assert counts.sum() == 425
     assert np.all(counts[hardness == 0] == 0)
     np.testing.assert_allclose(counts, 425 * hardness / hardness.sum(), atol=1)
 
 
-def test_adasyn_error_without_other_class_neighbours():
-    """Check the message when ADASYN's weights are undefined."""
+def separable(n_majority=40, n_minority=10):
     rng = np.random.default_rng(0)
-    X = np.vstack([rng.normal(size=(40, 2)), rng.normal(size=(10, 2)) + 100])
-    y = np.repeat([0, 1], [40, 10])
-    with pytest.raises(ValueError, match=r"no sample of class 1 has a neighbour"):
-        ADASYN().fit_resample(X, y)
+    X = np.vstack(
+        [rng.normal(size=(n_majority, 2)), rng.normal(size=(n_minority, 2)) + 100]
+    )
+    return X, np.repeat([0, 1], [n_majority, n_minority])
+
+
+def on_class_segment(point, members):
+    """True when ``point`` lies on a segment between two rows of ``members``."""
+    a, b = members[:, None, :], members[None, :, :]
+    direction = b - a
+    norm = (direction**2).sum(-1)
+    t = ((point - a) * direction).sum(-1) / np.where(norm > 0, norm, 1)
+    closest = a + np.clip(t, 0, 1)[..., None] * direction
+    return bool(np.any(np.all(np.isclose(closest, point), -1)))
+
+
+def test_adasyn_without_other_class_neighbours_falls_back_to_uniform():
+    """Check that a class none of whose rows has a neighbour of another class
+    (ADASYN's weights are 0/0; imbalanced-learn raises) gets every requested
+    row with uniform weights, as plain SMOTE, and one warning naming it."""
+    X, y = separable()
+    with pytest.raises(RuntimeError, match="Not any neigbours belong"):
+        ImbADASYN().fit_resample(X, y)
+    msg = (
+        r"ADASYN: no row of class 1 \(30 new rows\) has a row of another class "
+        r"among its 5 nearest neighbours \(n_neighbors\), so ADASYN's weights are "
+        r"undefined \(0/0\)\. Its new rows were generated with uniform weights"
+    )
+    with pytest.warns(FallbackWarning, match=msg) as record:
+        X_res, y_res = ADASYN(random_state=0).fit_resample(X, y)
+    assert len(record) == 1
+    assert Counter(y_res.tolist()) == {0: 40, 1: 40}
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    members = X[y == 1]
+    assert all(on_class_segment(point, members) for point in X_res[len(X) :])
+    # uniform weights: the base rows are spread over the class, not piled up
+    assert len({tuple(p) for p in X_res[len(X) :]}) == 30
+
+
+def test_adasyn_fallback_only_for_the_class_that_needs_it():
+    """Check a three-class case: one warning that names only the class whose
+    weights are undefined; the other class keeps ADASYN's weights."""
+    X, y = data()
+    far = np.random.default_rng(1).normal(size=(30, X.shape[1])) + 100
+    X, y = np.vstack([X, far]), np.r_[y, np.full(30, 2)]
+    sampler = ADASYN(random_state=0)
+    with pytest.warns(FallbackWarning) as record:
+        _, y_res = sampler.fit_resample(X, y)
+    assert len(record) == 1
+    assert "class 2 (395 new rows)" in str(record[0].message)
+    assert "class 1" not in str(record[0].message)
+    assert Counter(y_res.tolist()) == {0: 425, 1: 425, 2: 425}
+
+
+def test_adasyn_identical_minority_rows():
+    """Check identical minority rows: every new row equals them (zero-length
+    segments), finite, and the class reaches the requested size."""
+    X, y = separable(n_minority=7)
+    X[y == 1] = [3.0, 100.0]
+    with pytest.warns(FallbackWarning, match="no row of class 1"):
+        X_res, y_res = ADASYN(random_state=0).fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 40, 1: 40}
+    np.testing.assert_array_equal(X_res[len(X) :], np.tile([3.0, 100.0], (33, 1)))
 
 
 def test_adasyn_class_too_small():

@@ -6,12 +6,13 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from imblearn.utils import check_sampling_strategy
 from scipy import sparse
+from sklearn.neighbors import NearestNeighbors
 
-from imbestimators.exceptions import NoSyntheticSamplesWarning
+from imbestimators.exceptions import FallbackWarning
 from imbestimators.over_sampling import (
     ADASYN,
     SMOTE,
@@ -20,11 +21,15 @@ from imbestimators.over_sampling import (
     RandomOverSampler,
 )
 from imbestimators.over_sampling._base import interpolate
+from imbestimators.under_sampling import RandomUnderSampler
 
 SAMPLERS = {
     "RandomOverSampler": lambda **kw: RandomOverSampler(**kw),
     "SMOTE": lambda **kw: SMOTE(k_neighbors=2, **kw),
     "BorderlineSMOTE": lambda **kw: BorderlineSMOTE(k_neighbors=2, m_neighbors=4, **kw),
+    "BorderlineSMOTE-2": lambda **kw: BorderlineSMOTE(
+        kind="borderline-2", k_neighbors=2, m_neighbors=4, **kw
+    ),
     "ADASYN": lambda **kw: ADASYN(n_neighbors=2, **kw),
     "SMOTENC": lambda **kw: SMOTENC(categorical_features=[0], k_neighbors=2, **kw),
 }
@@ -88,22 +93,13 @@ def expected_counts(sampler, y):
 
 
 def resample(sampler, X, y):
-    """fit_resample, discarding the data sets where the method is undefined.
-
-    ADASYN raises when no row of a class has a neighbour of another class (its
-    weights are 0/0); BorderlineSMOTE warns when no row is in danger.
-    """
+    """fit_resample, without the warnings of a fallback rule (tested elsewhere)."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NoSyntheticSamplesWarning)
-        try:
-            return sampler.fit_resample(X, y)
-        except ValueError as exc:
-            if "ADASYN's weights are undefined" not in str(exc):
-                raise
-    assume(False)
+        warnings.simplefilter("ignore", FallbackWarning)
+        return sampler.fit_resample(X, y)
 
 
-@pytest.mark.parametrize("name", ["RandomOverSampler", "SMOTE", "SMOTENC", "ADASYN"])
+@pytest.mark.parametrize("name", list(SAMPLERS))
 @settings(max_examples=20)
 @given(data=st.data())
 def test_counts_match_every_sampling_strategy_form(name, data):
@@ -169,15 +165,15 @@ def test_same_random_state_same_output(name, data):
     np.testing.assert_array_equal(first[1], second[1])
 
 
-@pytest.mark.parametrize("name", ["RandomOverSampler", "SMOTE", "SMOTENC"])
+@pytest.mark.parametrize("name", list(SAMPLERS))
 @settings(max_examples=10)
 @given(data=st.data())
 def test_shuffled_rows_same_class_counts(name, data):
     """Check that the order of the rows does not change the class counts."""
     X, y = data.draw(datasets())
     order = np.random.default_rng(data.draw(st.integers(0, 100))).permutation(len(y))
-    _, y_a = SAMPLERS[name](random_state=0).fit_resample(X, y)
-    _, y_b = SAMPLERS[name](random_state=0).fit_resample(X[order], y[order])
+    _, y_a = resample(SAMPLERS[name](random_state=0), X, y)
+    _, y_b = resample(SAMPLERS[name](random_state=0), X[order], y[order])
     assert Counter(y_a.tolist()) == Counter(y_b.tolist())
 
 
@@ -219,3 +215,253 @@ def test_interpolate_integer_output_rounds():
     out = interpolate(X, np.array([0]), X, np.array([1]), np.array([0.97]))
     assert out.dtype == np.int32
     assert out.tolist() == [[10]]
+
+
+# -- degenerate but valid data: the rules' fallbacks --------------------------------
+INTERPOLATING = ["SMOTE", "BorderlineSMOTE", "BorderlineSMOTE-2", "ADASYN"]
+# samplers whose new rows always lie between two rows of their own class
+WITHIN_CLASS = ["SMOTE", "BorderlineSMOTE", "ADASYN"]
+
+
+@st.composite
+def hard_datasets(draw):
+    """Data where danger sets and ADASYN's weights are empty or nearly so.
+
+    ``separable``: the minority 100 units away; ``identical``: every minority
+    row a copy of one point, far away or among the majority; ``isolated``: an
+    extreme ratio (up to 400:1), the few minority rows scattered among the
+    majority. Returns ``(X, y, kind)``.
+    """
+    kind = draw(st.sampled_from(["separable", "identical", "isolated"]))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    n_features = draw(st.integers(1, 4))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    n_minority = draw(st.integers(3, 12))
+    n_majority = draw(
+        st.integers(20, 80) if kind != "isolated" else st.integers(200, 1200)
+    )
+    majority = rng.normal(size=(n_majority, n_features))
+    if kind == "separable":
+        minority = rng.normal(size=(n_minority, n_features)) + 100
+    elif kind == "identical":
+        point = rng.normal(size=n_features) + draw(st.sampled_from([0, 100]))
+        minority = np.tile(point, (n_minority, 1))
+    else:
+        minority = rng.normal(size=(n_minority, n_features))
+    X = np.vstack([majority, minority]).astype(dtype)
+    y = np.repeat([0, 1], [n_majority, n_minority])
+    order = rng.permutation(len(y))
+    return X[order], y[order], kind
+
+
+@pytest.mark.parametrize("name", INTERPOLATING)
+@settings(max_examples=25)
+@given(data=hard_datasets())
+def test_degenerate_data_exact_counts_finite_rows(name, data):
+    """Check, on separable classes, identical rows and extreme ratios, that the
+    class gets exactly the requested rows, all finite, the originals first and
+    unchanged, the inputs untouched; identical rows give copies of themselves."""
+    X, y, kind = data
+    X_copy, y_copy = X.copy(), y.copy()
+    X_res, y_res = resample(SAMPLERS[name](random_state=0), X, y)
+    assert Counter(y_res.tolist()) == {0: Counter(y)[0], 1: Counter(y)[0]}
+    assert np.isfinite(X_res).all()
+    assert X_res.dtype == X.dtype
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(y, y_copy)
+    if kind == "identical" and name in WITHIN_CLASS:
+        repeated = X[y == 1][0]
+        np.testing.assert_array_equal(
+            X_res[len(X) :], np.broadcast_to(repeated, X_res[len(X) :].shape)
+        )
+
+
+class _GeneratesTooFew(SMOTE):
+    """Fills one row fewer than planned for each class (a bug)."""
+
+    def _generate_class(self, X, y, klass, n_new, rng, buffer, plan):
+        super()._generate_class(X, y, klass, n_new - 1, rng, buffer, plan)
+
+
+def test_output_buffer_refuses_unfilled_rows():
+    """Check that a sampler writing fewer rows than planned fails loudly, instead
+    of returning a shorter result (or uninitialised rows)."""
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    y = np.repeat([0, 1], [20, 10])
+    with pytest.raises(RuntimeError, match="39 rows were written into an output of 40"):
+        _GeneratesTooFew(k_neighbors=2).fit_resample(X, y)
+
+
+# -- non-numeric columns ------------------------------------------------------------
+INTERPOLATORS = [SMOTE, BorderlineSMOTE, ADASYN]
+
+
+def mixed_frame(extra, n=60):
+    """Two numeric columns and ``extra``, a dict of named columns."""
+    rng = np.random.default_rng(0)
+    columns = {"a": rng.normal(size=n), "b": rng.normal(size=n)}
+    columns.update({name: make(n) for name, make in extra.items()})
+    return pd.DataFrame(columns), np.repeat([0, 1], [n - n // 3, n // 3])
+
+
+NON_NUMERIC = {
+    "category": lambda n: pd.Series(["x", "y", "z"] * (n // 3), dtype="category"),
+    "numeric_category": lambda n: pd.Series(
+        [1.0, 2.0, 4.0] * (n // 3), dtype="category"
+    ),
+    "object": lambda n: pd.Series(["x", "y", "z"] * (n // 3), dtype=object),
+    "string": lambda n: pd.Series(["x", "y", "z"] * (n // 3), dtype="string"),
+    "bool": lambda n: pd.Series([True, False, True] * (n // 3)),
+    "boolean": lambda n: pd.Series([True, False, None] * (n // 3), dtype="boolean"),
+}
+KIND_SHOWN = {
+    "category": "category",
+    "numeric_category": "category",
+    "object": "object, with strings",
+    "string": "string",
+    "bool": "bool",
+    "boolean": "boolean",
+}
+
+
+@pytest.mark.parametrize("Sampler", INTERPOLATORS)
+@pytest.mark.parametrize("column", list(NON_NUMERIC))
+def test_non_numeric_frame_column_refused_by_name(Sampler, column):
+    """Check that a column that cannot be interpolated is refused, by name and
+    kind, with the SMOTENC call that handles it, in fit and fit_resample."""
+    X, y = mixed_frame({"c": NON_NUMERIC[column]})
+    msg = (
+        rf"{Sampler.__name__} interpolates between rows, so every column must be "
+        rf"numeric, but column 'c' \({KIND_SHOWN[column]}\) is not\. Use "
+        r"SMOTENC\(categorical_features=\['c'\]\) instead"
+    )
+    with pytest.raises(ValueError, match=msg):
+        Sampler().fit_resample(X, y)
+    with pytest.raises(ValueError, match=msg):
+        Sampler().fit(X, y)
+
+
+def test_non_numeric_refused_before_any_work():
+    """Check that the refusal comes first: before the class-size check, and
+    without fitting the user's neighbours estimator."""
+
+    class Spy(NearestNeighbors):
+        def fit(self, X, y=None):
+            raise AssertionError("the neighbours estimator was fitted")
+
+    X, y = mixed_frame({"c": NON_NUMERIC["category"], "d": NON_NUMERIC["bool"]})
+    X, y = X.iloc[:45], y[:45]  # 5 minority rows: too few for k_neighbors=5
+    msg = r"columns 'c' \(category\), 'd' \(bool\) are not.*cast them to float"
+    with pytest.raises(ValueError, match=msg):
+        SMOTE().fit_resample(X, y)
+    with pytest.raises(ValueError, match=msg):
+        SMOTE(k_neighbors=Spy(n_neighbors=3)).fit_resample(X, y)
+
+
+def test_suggested_smotenc_call_works():
+    """Check that the SMOTENC call the message suggests resamples the frame,
+    keeping each column's dtype."""
+    X, y = mixed_frame({"c": NON_NUMERIC["category"], "d": NON_NUMERIC["bool"]})
+    with pytest.raises(
+        ValueError, match=r"SMOTENC\(categorical_features=\['c', 'd'\]\)"
+    ):
+        SMOTE().fit_resample(X, y)
+    X_res, y_res = SMOTENC(
+        categorical_features=["c", "d"], random_state=0
+    ).fit_resample(X, y)
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+    assert Counter(y_res.tolist()) == {0: 40, 1: 40}
+
+
+@pytest.mark.parametrize(
+    ("X", "listing", "advice"),
+    [
+        (
+            np.array([[1.0, "x"], [2.0, "y"]] * 15, dtype=object),
+            r"column 1 \(object, with strings\) is not",
+            r"SMOTENC\(categorical_features=\[1\]\)",
+        ),
+        (
+            np.array([["1", "x"], ["2", "y"]] * 15),
+            r"columns 0 \(str\), 1 \(str\) are not",
+            r"Every column is categorical: use imblearn.over_sampling.SMOTEN",
+        ),
+        (
+            np.array([[True, False], [False, False]] * 15),
+            r"columns 0 \(bool\), 1 \(bool\) are not",
+            r"SMOTEN.*cast them to float",
+        ),
+        (
+            [[1.0, "x", 3.0], [2.0, "y", 4.0]] * 15,
+            r"column 1 \(object, with strings\) is not",
+            r"SMOTENC\(categorical_features=\[1\]\)",
+        ),
+    ],
+    ids=["object-array", "str-array", "bool-array", "list"],
+)
+def test_non_numeric_array_refused_by_position(X, listing, advice):
+    """Check that NumPy arrays and lists name the positions of the columns."""
+    y = np.repeat([0, 1], [20, 10])
+    with pytest.raises(ValueError, match=f"{listing}.*{advice}"):
+        SMOTE().fit_resample(X, y)
+
+
+def test_numeric_object_array_still_accepted():
+    """Check that an object array of numbers is resampled as numbers, as
+    scikit-learn's validation treats it."""
+    X = np.random.default_rng(0).normal(size=(30, 2)).astype(object)
+    y = np.repeat([0, 1], [20, 10])
+    X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
+    assert X_res.dtype == np.float64
+    assert Counter(y_res.tolist()) == {0: 20, 1: 20}
+
+
+@pytest.mark.parametrize("Sampler", INTERPOLATORS)
+def test_nullable_numeric_columns_without_missing_values(Sampler):
+    """Check that pandas nullable Int64 and Float64 columns are interpolated and
+    keep their dtypes (Int64 values rounded to integers)."""
+    X, y = mixed_frame(
+        {
+            "i": lambda n: pd.Series(np.arange(n) % 7, dtype="Int64"),
+            "f": lambda n: pd.Series(np.linspace(0, 1, n), dtype="Float64"),
+        }
+    )
+    X_res, y_res = resample(Sampler(random_state=0), X, y)
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+    assert Counter(y_res.tolist()) == {0: 40, 1: 40}
+    assert not X_res.isna().any().any()
+    assert X_res["i"].between(0, 6).all()
+
+
+@pytest.mark.parametrize("Sampler", INTERPOLATORS)
+@pytest.mark.parametrize("dtype", ["Int64", "Float64", "float64"])
+def test_missing_values_in_frame_refused_by_name(Sampler, dtype):
+    """Check that NA/NaN in a frame is refused, naming the columns."""
+    X, y = mixed_frame({"m": lambda n: pd.Series([1, None, 3] * (n // 3), dtype=dtype)})
+    msg = (
+        rf"{Sampler.__name__} cannot interpolate missing values, but column 'm' "
+        r"holds NaN or NA values\. Impute them first"
+    )
+    with pytest.raises(ValueError, match=msg):
+        Sampler().fit_resample(X, y)
+
+
+@pytest.mark.parametrize("Sampler", [RandomOverSampler, RandomUnderSampler])
+def test_random_samplers_carry_any_column_unchanged(Sampler):
+    """Check that the samplers that copy rows accept the columns interpolation
+    refuses, and return them unchanged, with their dtypes."""
+    X, y = mixed_frame(
+        {
+            "cat": NON_NUMERIC["category"],
+            "obj": NON_NUMERIC["object"],
+            "str": NON_NUMERIC["string"],
+            "bool": NON_NUMERIC["bool"],
+            "int": lambda n: pd.Series([1, None, 3] * (n // 3), dtype="Int64"),
+        }
+    )
+    sampler = Sampler(random_state=0)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+    expected = X.iloc[sampler.sample_indices_].reset_index(drop=True)
+    pd.testing.assert_frame_equal(X_res, expected)

@@ -14,7 +14,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
-from imbestimators.exceptions import NoSyntheticSamplesWarning
+from imbestimators.exceptions import FallbackWarning
 from imbestimators.over_sampling import SMOTE, BorderlineSMOTE
 from imbestimators.utils import kneighbors
 
@@ -170,7 +170,7 @@ def test_borderline_danger_matches_imblearn():
     ours.fit_resample(X, y)
     theirs = ImbBorderlineSMOTE(random_state=0)
     theirs.fit_resample(X, y)
-    assert np.array_equal(ours.in_danger_indices_[1], theirs.in_danger_indices[1])
+    assert np.array_equal(ours.in_danger_indices[1], theirs.in_danger_indices[1])
 
 
 def test_borderline1_new_points_from_danger_rows():
@@ -205,17 +205,142 @@ def test_borderline2_steps_towards_other_class_below_half():
     assert max(steps_other) < 0.5
 
 
-def test_borderline_warns_when_no_row_in_danger():
-    """Check the warning and the untouched class when no row is in danger."""
+def separable(n_majority=50, n_minority=15, seed=0):
+    """Two classes 50 standard deviations apart: no row is in danger."""
+    rng = np.random.default_rng(seed)
+    X = np.vstack(
+        [rng.normal(size=(n_majority, 2)), rng.normal(size=(n_minority, 2)) + 50]
+    )
+    return X, np.repeat([0, 1], [n_majority, n_minority])
+
+
+@pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
+def test_borderline_no_row_in_danger_falls_back_to_smote(kind):
+    """Check that a class with no row in danger still gets every requested row,
+    interpolated within the class as plain SMOTE does, with one warning that
+    names the class and why (imbalanced-learn generates nothing, silently)."""
+    X, y = separable()
+    sampler = BorderlineSMOTE(kind=kind, k_neighbors=3, random_state=0)
+    msg = (
+        r"no row is in danger in class 1 \(15 safe rows, 0 noise rows; 35 new "
+        r"rows\)\. Its new rows were interpolated as plain SMOTE does"
+    )
+    with pytest.warns(FallbackWarning, match=msg) as record:
+        X_res, y_res = sampler.fit_resample(X, y)
+    assert len(record) == 1
+    assert Counter(y_res.tolist()) == {0: 50, 1: 50}
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    assert_on_class_segments(X, y, X_res[len(X) :], 1, 3)
+    assert sampler.in_danger_indices == {}
+    assert sampler.in_danger_indices_[1].size == 0
+
+
+@pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
+def test_borderline_extreme_ratio_isolated_rows(kind):
+    """Check a 5000:6 ratio whose 6 minority rows sit among the majority (all
+    noise, none in danger): exactly 4994 new rows, all finite, on segments
+    between minority rows."""
     rng = np.random.default_rng(0)
-    X = np.vstack([rng.normal(size=(50, 2)), rng.normal(size=(15, 2)) + 50])
-    y = np.repeat([0, 1], [50, 15])
-    with pytest.warns(
-        NoSyntheticSamplesWarning, match="class 1 has no sample in danger"
-    ):
-        X_res, y_res = BorderlineSMOTE(random_state=0).fit_resample(X, y)
-    assert np.array_equal(X_res, X)
-    assert np.array_equal(y_res, y)
+    X = rng.normal(size=(5006, 3))
+    y = np.repeat([0, 1], [5000, 6])
+    sampler = BorderlineSMOTE(kind=kind, random_state=0)
+    with pytest.warns(FallbackWarning, match=r"0 safe rows, 6 noise rows; 4994"):
+        X_res, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 5000, 1: 5000}
+    assert np.isfinite(X_res).all()
+    assert_on_class_segments(X, y, X_res[len(X) :][:200], 1, 5)
+
+
+@pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
+def test_borderline_identical_rows(kind):
+    """Check a class of identical rows, far from the others: its new rows are
+    copies of that row (zero-length segments), finite, and as many as asked."""
+    X, y = separable(n_minority=8)
+    X[y == 1] = [50.0, -3.0]
+    with pytest.warns(FallbackWarning, match="no row is in danger in class 1"):
+        X_res, y_res = BorderlineSMOTE(kind=kind, random_state=0).fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 50, 1: 50}
+    np.testing.assert_array_equal(X_res[len(X) :], np.tile([50.0, -3.0], (42, 1)))
+
+
+def single_row_in_danger():
+    """One minority row between the classes; the 7 others are safe."""
+    majority = np.column_stack([np.arange(40.0), np.zeros(40)])
+    minority = np.column_stack([100 + np.arange(7.0), np.zeros(7)])
+    X = np.vstack([majority, minority, [[67.3, 0.3]]])
+    return X, np.repeat([0, 1], [40, 8])
+
+
+def test_borderline1_single_row_in_danger_gives_every_row():
+    """Check that one row in danger is the base of every requested new row."""
+    X, y = single_row_in_danger()
+    sampler = BorderlineSMOTE(k_neighbors=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FallbackWarning)
+        X_res, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 40, 1: 40}
+    assert sampler.in_danger_indices_[1].tolist() == [47]
+    assert_on_class_segments(X, y, X_res[len(X) :], 1, 3, candidates=[7])
+
+
+def test_borderline2_single_row_in_danger_gives_every_row():
+    """Check borderline-2: every new row starts from the one row in danger."""
+    X, y = single_row_in_danger()
+    sampler = BorderlineSMOTE(kind="borderline-2", k_neighbors=3, random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 40, 1: 40}
+    neighbours = X[kneighbors(X, 3, X[[47]], exclude=np.array([47]))[0]]
+    for point in X_res[len(X) :]:
+        # on one of the segments from row 47 to its 3 nearest rows
+        direction = neighbours - X[47]
+        t = (direction @ (point - X[47])) / (direction**2).sum(axis=1)
+        assert np.any(np.all(np.isclose(X[47] + t[:, None] * direction, point), 1))
+
+
+def test_borderline2_fallback_needs_k_plus_one_rows():
+    """Check the error naming the class when a class with no row in danger is
+    too small for the plain-SMOTE fallback; borderline-2 otherwise accepts
+    classes smaller than k_neighbors + 1."""
+    # 3 minority rows scattered among 500 others: all noise, none in danger
+    X = np.random.default_rng(0).normal(size=(503, 2))
+    y = np.repeat([0, 1], [500, 3])
+    msg = (
+        r"class 1 has no row in danger, so its new rows must be interpolated "
+        r"within the class as plain SMOTE does, and k_neighbors=5 needs at least "
+        r"6 rows in it; it has 3\. Lower k_neighbors, or use RandomOverSampler"
+    )
+    with pytest.raises(ValueError, match=msg):
+        BorderlineSMOTE(kind="borderline-2").fit_resample(X, y)
+
+
+def test_borderline2_small_class_with_rows_in_danger():
+    """Check that borderline-2 works for a class of fewer than k_neighbors + 1
+    rows when some are in danger (borderline-1 refuses such a class early)."""
+    X, y = single_row_in_danger()
+    X, y = X[np.r_[0:40, 45:48]], y[np.r_[0:40, 45:48]]  # 3 minority rows
+    _, y_res = BorderlineSMOTE(kind="borderline-2", random_state=0).fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 40, 1: 40}
+    with pytest.raises(ValueError, match=r"k_neighbors=5 needs at least 6 .*has 3"):
+        BorderlineSMOTE(kind="borderline-1").fit_resample(X, y)
+
+
+def test_borderline_in_danger_indices_as_imblearn():
+    """Check imbalanced-learn's public in_danger_indices: same keys and rows, a
+    class with no row in danger absent; in_danger_indices_ lists it, empty."""
+    X, y = imbalanced(n=600, weights=(0.7, 0.3), class_sep=0.6)
+    far = np.random.default_rng(1).normal(size=(40, X.shape[1])) + 100
+    X, y = np.vstack([X, far]), np.r_[y, np.full(40, 2)]
+    ours = BorderlineSMOTE(random_state=0)
+    with pytest.warns(FallbackWarning, match="no row is in danger in class 2 "):
+        ours.fit_resample(X, y)
+    theirs = ImbBorderlineSMOTE(random_state=0)
+    theirs.fit_resample(X, y)
+    assert set(ours.in_danger_indices) == set(theirs.in_danger_indices) == {1}
+    np.testing.assert_array_equal(
+        ours.in_danger_indices[1], theirs.in_danger_indices[1]
+    )
+    assert ours.in_danger_indices_[1] is ours.in_danger_indices[1]
+    assert ours.in_danger_indices_[2].size == 0
 
 
 def test_borderline_m_neighbors_larger_than_data():
