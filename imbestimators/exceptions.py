@@ -2,6 +2,7 @@
 
 __all__ = [
     "ConstraintNotMetWarning",
+    "DeviceFallbackWarning",
     "FallbackWarning",
     "InsufficientSamplesWarning",
 ]
@@ -13,6 +14,17 @@ class ConstraintNotMetWarning(UserWarning):
     :class:`~imbestimators.model_selection.ThresholdTunedClassifier` then uses
     the rule that comes closest to the floor; the message names the best value
     reached.
+    """
+
+
+class DeviceFallbackWarning(UserWarning):
+    """Warning raised when a fitted model is loaded on another device.
+
+    A :class:`~imbestimators.neural.FocalLossMLPClassifier` fitted on a GPU
+    and unpickled where that device does not exist (no GPU, a CPU-only build
+    of torch, fewer GPUs) is loaded on the CPU, where it predicts the same
+    probabilities up to floating-point rounding; ``to_device`` moves it
+    elsewhere.
     """
 
 

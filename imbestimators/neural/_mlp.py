@@ -26,6 +26,7 @@ from torch import nn
 
 from imbestimators.class_weight import SCHEMES, compute_class_weight
 from imbestimators.class_weight._class_weight import _check_sample_weight
+from imbestimators.exceptions import DeviceFallbackWarning
 from imbestimators.neural._losses import FocalLoss
 from imbestimators.neural._module import ACTIVATIONS, MLPModule
 from imbestimators.neural._sampler import BalancedBatchSampler
@@ -38,7 +39,7 @@ from imbestimators.utils._param_validation import (
 )
 from imbestimators.utils._validation import label_repr
 
-__all__ = ["DeviceFallbackWarning", "FocalLossMLPClassifier"]
+__all__ = ["FocalLossMLPClassifier"]
 
 _OPTIMIZERS = {
     "adam": (torch.optim.Adam, {}),
@@ -57,16 +58,6 @@ _LOSSES_PER_COPY = 1024
 
 # callback hooks that the lean training epoch of _FocalNet does not call
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
-
-
-class DeviceFallbackWarning(UserWarning):
-    """Warning raised when a fitted model is loaded on another device.
-
-    A :class:`FocalLossMLPClassifier` fitted on a GPU and unpickled where that
-    device does not exist (no GPU, a CPU-only build of torch, fewer GPUs) is
-    loaded on the CPU, where it predicts the same probabilities up to
-    floating-point rounding; ``to_device`` moves it elsewhere.
-    """
 
 
 class _TensorDataset(torch.utils.data.Dataset):
