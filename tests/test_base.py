@@ -78,7 +78,7 @@ def test_y_dataframe_and_categorical_series_kept():
         (np.zeros((4, 2, 2)), "Found array with dim 3"),
         (np.array([[np.nan, 1.0]] * 4), "NaN"),
         (np.array([[np.inf, 1.0]] * 4), "infinity"),
-        (np.array([["a", "b"]] * 4), "not compatible with arrays of bytes/strings"),
+        (np.array([["a", "b"]] * 4), r"columns 0 \(str\), 1 \(str\) are not"),
     ],
 )
 def test_bad_X_clear_errors(X, match):
