@@ -27,19 +27,27 @@ from imbestimators.testing._checks import (  # noqa: E402
     check_pandas_in_pandas_out,
     check_same_random_state_same_output,
     check_sample_indices,
-    check_sampler_properties,
     check_shuffled_rows_same_counts,
     check_untargeted_classes_untouched,
+)
+from imbestimators.testing._degenerate import (  # noqa: E402
+    check_sampler_degenerate_inputs,
+)
+from imbestimators.testing._runner import (  # noqa: E402
+    check_sampler_properties,
     parametrize_with_property_checks,
 )
 from imbestimators.testing._strategies import (  # noqa: E402
+    DEGENERATE_CASES,
     TargetCounts,
     class_weights,
+    degenerate_datasets,
     imbalanced_datasets,
     sampling_strategies,
 )
 
 __all__ = [
+    "DEGENERATE_CASES",
     "Case",
     "TargetCounts",
     "check_class_counts",
@@ -49,10 +57,12 @@ __all__ = [
     "check_pandas_in_pandas_out",
     "check_same_random_state_same_output",
     "check_sample_indices",
+    "check_sampler_degenerate_inputs",
     "check_sampler_properties",
     "check_shuffled_rows_same_counts",
     "check_untargeted_classes_untouched",
     "class_weights",
+    "degenerate_datasets",
     "imbalanced_datasets",
     "parametrize_with_property_checks",
     "sampling_strategies",

@@ -24,9 +24,12 @@ from hypothesis import HealthCheck, Phase, example, given, reject, settings
 from hypothesis import strategies as st
 from imblearn.utils import check_sampling_strategy
 from sklearn.base import clone
-from sklearn.utils import get_tags
 
-from imbestimators.testing._strategies import imbalanced_datasets, sampling_strategies
+from imbestimators.testing._strategies import (
+    _pandas_installed,
+    imbalanced_datasets,
+    sampling_strategies,
+)
 from imbestimators.utils._validation import is_pandas_frame, is_pandas_series
 
 __all__ = [
@@ -37,10 +40,8 @@ __all__ = [
     "check_pandas_in_pandas_out",
     "check_same_random_state_same_output",
     "check_sample_indices",
-    "check_sampler_properties",
     "check_shuffled_rows_same_counts",
     "check_untargeted_classes_untouched",
-    "parametrize_with_property_checks",
 ]
 
 #: examples hypothesis generates per check, beyond the explicit edge cases
@@ -48,6 +49,9 @@ DEFAULT_MAX_EXAMPLES = 10
 
 _KINDS = {"over-sampling": "over", "under-sampling": "under", "clean-sampling": "clean"}
 _SAMPLING_TYPES = {kind: name for name, kind in _KINDS.items()}
+# over-sampling followed by cleaning (SMOTEENN, SMOTETomek): the strategy is an
+# over-sampling one, and cleaning may then remove rows of every class
+_SAMPLING_TYPES["combined"] = "over-sampling"
 
 
 class Case(NamedTuple):
@@ -77,9 +81,10 @@ class _Context:
             raise TypeError(
                 f"sampler must have a fit_resample method; got {sampler!r}."
             )
-        if kind not in (None, "over", "under", "clean"):
+        if kind not in (None, "over", "under", "clean", "combined"):
             raise ValueError(
-                f"kind must be None, 'over', 'under' or 'clean'; got {kind!r}."
+                "kind must be None, 'over', 'under', 'clean' or 'combined'; got "
+                f"{kind!r}."
             )
         if not isinstance(max_examples, numbers.Integral) or max_examples < 1:
             raise ValueError(
@@ -99,13 +104,28 @@ class _Context:
             "n_features": (1, 4),
             **(dataset_params or {}),
         }
+        # a user's class_size also bounds the edge cases and degenerate data sets
+        low = self.dataset_params["class_size"]
+        low = low if isinstance(low, numbers.Integral) else low[0]
+        self.min_class_size = max(self.min_class_size, int(low))
 
-    def require_kind(self, check):
+    @property
+    def strategy_kind(self):
+        """The kind of ``sampling_strategy`` the sampler takes."""
+        return "over" if self.kind == "combined" else self.kind
+
+    def require_kind(self, check, kinds=("over", "under", "clean", "combined")):
         if self.kind is None:
             name = type(self.sampler).__name__
             raise ValueError(
                 f"{check} needs the kind of sampler, which {name} does not declare "
-                "(no _sampling_type): pass kind='over', 'under' or 'clean'."
+                "(no _sampling_type): pass kind='over', 'under', 'clean' or "
+                "'combined'."
+            )
+        if self.kind not in kinds:
+            raise ValueError(
+                f"{check} applies to samplers of kind {', '.join(kinds)}; got "
+                f"kind={self.kind!r}."
             )
 
     def cases(self, *, with_strategy=False, as_frame=False):
@@ -118,7 +138,8 @@ class _Context:
             X, y = draw(datasets)
             strategy = None
             if vary_strategy:
-                strategy = draw(sampling_strategies(np.asarray(y), kind=self.kind))
+                kind = self.strategy_kind
+                strategy = draw(sampling_strategies(_labels(y), kind=kind))
             return Case(X, y, strategy, draw(st.integers(0, 2**31 - 1)))
 
         return draw_case()
@@ -156,20 +177,40 @@ class _Context:
         strategy = case.sampling_strategy
         if strategy is None:
             strategy = self.params.get("sampling_strategy", "auto")
-        resolved = check_sampling_strategy(
-            strategy, np.asarray(case.y), _SAMPLING_TYPES[self.kind]
-        )
+        y = _label_array(case.y)
+        is_ratio = isinstance(strategy, numbers.Real) and not isinstance(strategy, bool)
+        if is_ratio and self.strategy_kind in ("over", "under"):
+            return _float_targets(strategy, y, self.strategy_kind)
+        resolved = check_sampling_strategy(strategy, y, _SAMPLING_TYPES[self.kind])
         return {_plain(k): v for k, v in resolved.items()}
 
-    def run(self, prop, *, with_strategy=False, as_frame=False, edge_cases=True):
-        """Let hypothesis search for a case where ``prop`` fails."""
+    def run(
+        self,
+        prop,
+        *,
+        with_strategy=False,
+        as_frame=False,
+        edge_cases=True,
+        strategy=None,
+        examples=(),
+        derandomize=None,
+    ):
+        """Let hypothesis search for a case where ``prop`` fails.
+
+        ``strategy`` replaces the drawn :class:`Case` s, ``examples`` are run
+        first (before the edge cases), ``derandomize=True`` makes the search
+        the same on every run whatever the hypothesis profile.
+        """
         test = prop
         if edge_cases:
-            for case in _edge_cases(self.min_class_size, as_frame=as_frame):
-                test = example(case=case)(test)
-        test = given(case=self.cases(with_strategy=with_strategy, as_frame=as_frame))(
-            test
-        )
+            examples = [*examples, *_edge_cases(self.min_class_size, as_frame=as_frame)]
+        # example() decorators apply outermost first: reverse to keep the order
+        for case in reversed(examples):
+            test = example(case=case)(test)
+        if strategy is None:
+            strategy = self.cases(with_strategy=with_strategy, as_frame=as_frame)
+        test = given(case=strategy)(test)
+        extra = {} if derandomize is None else {"derandomize": derandomize}
         test = settings(
             max_examples=self.max_examples,
             deadline=None,
@@ -184,6 +225,7 @@ class _Context:
                 HealthCheck.data_too_large,
                 HealthCheck.filter_too_much,
             ],
+            **extra,
         )(test)
         test()
 
@@ -223,6 +265,11 @@ def _values(obj):
 def _labels(y):
     """Labels as an object array of plain Python values."""
     return np.asarray([_plain(v) for v in _values(y).tolist()], dtype=object)
+
+
+def _label_array(y):
+    """Labels as a NumPy array of their natural dtype (pandas nullable ones too)."""
+    return np.asarray(_labels(y).tolist())
 
 
 def _counts(y):
@@ -298,16 +345,11 @@ def _frame(X, y):
     )
 
 
-def _pandas_available():
-    try:
-        import pandas  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 # -- the checks -----------------------------------------------------------------
-def _options_doc(check):
+def _options_doc(check=None, *, extra=""):
+    """Append the options shared by every check to its docstring."""
+    if check is None:
+        return functools.partial(_options_doc, extra=extra)
     # a blank line after the summary, which numpydoc needs before a section
     check.__doc__ = (
         check.__doc__.rstrip()
@@ -316,10 +358,11 @@ def _options_doc(check):
     Parameters
     ----------
     sampler : object with ``fit_resample``
-        The sampler to check; it is cloned, never modified.
-    kind : {"over", "under", "clean"}, default=None
+        The sampler to check; it is cloned, never modified.@EXTRA@
+    kind : {"over", "under", "clean", "combined"}, default=None
         The kind of sampler; ``None`` reads imbalanced-learn's
-        ``_sampling_type``.
+        ``_sampling_type``. ``"combined"`` is over-sampling followed by
+        cleaning (SMOTEENN, SMOTETomek), whose counts are bounded, not exact.
     max_examples : int, default=10
         Data sets hypothesis generates, beyond the explicit edge cases.
     dataset_params : dict, default=None
@@ -328,9 +371,10 @@ def _options_doc(check):
         ``k_neighbors``-style parameter ``k``).
     accept_errors : list of str, default=()
         Regular expressions matching the messages of errors the sampler may
-        raise where its method is undefined (e.g. ADASYN when no row has a
-        neighbour of another class); such data sets are discarded instead of
-        failing the check.
+        raise where its method is undefined (e.g. imbalanced-learn's ADASYN
+        when no row has a neighbour of another class); such data sets are
+        discarded instead of failing the check (the degenerate check takes
+        them as clear refusals).
     shrink : bool, default=True
         Let hypothesis shrink a failing data set to a minimal one (slower to
         fail, clearer to read).
@@ -339,7 +383,7 @@ def _options_doc(check):
     ------
     AssertionError
         With a minimal counterexample, when the property does not hold.
-    """
+    """.replace("@EXTRA@", extra)
     )
     return check
 
@@ -366,7 +410,7 @@ def check_sample_indices(sampler, **options):
             _labels(y_res), _labels(case.y)[indices], err_msg="y_res != y[indices]"
         )
 
-    ctx.run(prop, with_strategy=True, as_frame=None if _pandas_available() else False)
+    ctx.run(prop, with_strategy=True, as_frame=None if _pandas_installed() else False)
 
 
 @_options_doc
@@ -394,49 +438,84 @@ def check_class_counts(sampler, **options):
 
     Over-samplers add exactly the resolved number of rows to each class,
     under-samplers keep exactly the resolved target count, cleaning samplers
-    never make a class grow; classes not targeted keep their count. The
-    resolved strategy is computed with imbalanced-learn's
-    ``check_sampling_strategy``; the sampler's ``sampling_strategy_``, when
-    set, must equal it.
+    never make a class grow; classes not targeted keep their count.
+    Combinations (``kind="combined"``) may then clean any class, so each class
+    has at most its over-sampled count. The resolved strategy is computed with
+    imbalanced-learn's ``check_sampling_strategy``, except that a float ratio
+    gives the whole count it stands for (``0.29`` of 100 is 29, where
+    imbalanced-learn truncates ``100 * 0.29 = 28.999999999999996`` to 28, its
+    issue #1215); the sampler's ``sampling_strategy_``, when set, must equal
+    it.
     """
     ctx = _Context(sampler, **options)
     ctx.require_kind("check_class_counts")
 
     def prop(case):
         fitted, _, y_res = ctx.resample(case, _copy(case.X), _copy(case.y))
-        expected = ctx.expected_targets(case)
-        if hasattr(fitted, "sampling_strategy_"):
-            resolved = {_plain(k): v for k, v in fitted.sampling_strategy_.items()}
-            assert resolved == expected, (
-                f"sampling_strategy_ is {resolved}; imbalanced-learn resolves "
-                f"{expected}"
-            )
-        before, after = _counts(case.y), _counts(y_res)
-        assert set(after) <= set(before), f"new classes appeared: {after}"
-        for klass, count in before.items():
-            wanted = _wanted_count(ctx.kind, klass, count, expected)
-            if wanted is None:
-                assert after[klass] <= count, (
-                    f"class {klass!r} grew from {count} to {after[klass]} rows"
-                )
-            else:
-                assert after[klass] == wanted, (
-                    f"class {klass!r}: {after[klass]} rows after resampling, "
-                    f"expected {wanted} ({count} before, strategy {expected})"
-                )
+        _assert_counts(ctx, case, fitted, y_res)
 
     ctx.run(prop, with_strategy=True)
 
 
-def _wanted_count(kind, klass, count, expected):
-    """The exact count a class must have, or None when it may only shrink."""
+def _assert_counts(ctx, case, fitted, y_res):
+    """The class counts of ``y_res`` are those the strategy promises."""
+    expected = ctx.expected_targets(case)
+    if hasattr(fitted, "sampling_strategy_"):
+        resolved = {_plain(k): v for k, v in fitted.sampling_strategy_.items()}
+        assert resolved == expected, (
+            f"sampling_strategy_ is {resolved}; the strategy resolves to {expected}"
+        )
+    before, after = _counts(case.y), _counts(y_res)
+    assert set(after) <= set(before), f"new classes appeared: {after}"
+    for klass, count in before.items():
+        low, high = _wanted_counts(ctx.kind, klass, count, expected)
+        if low == high:
+            assert after[klass] == low, (
+                f"class {klass!r}: {after[klass]} rows after resampling, "
+                f"expected {low} ({count} before, strategy {expected})"
+            )
+        else:
+            assert after[klass] <= high, (
+                f"class {klass!r} has {after[klass]} rows after resampling, more "
+                f"than the {high} it may have ({count} before, strategy {expected})"
+            )
+
+
+def _wanted_counts(kind, klass, count, expected):
+    """The (lowest, highest) count a class may have after resampling."""
+    if kind == "combined":
+        # over-sampling to the target, then cleaning every class
+        return 0, count + expected.get(klass, 0)
     if klass not in expected:
-        return count
+        return count, count
     if kind == "over":
-        return count + expected[klass]
+        return count + expected[klass], count + expected[klass]
     if kind == "under":
-        return expected[klass]
-    return None
+        return expected[klass], expected[klass]
+    return 0, count
+
+
+def _float_targets(ratio, y, kind):
+    """Targets of a float ratio on a binary ``y``, with the count it stands for.
+
+    ``n_majority * ratio`` or ``n_minority / ratio`` often lands a rounding
+    error below the whole count the user meant (``100 * 0.29`` is
+    ``28.999999999999996``): such a value counts as that whole number, where
+    imbalanced-learn truncates it (its issue #1215).
+    """
+    (minority, n_min), (majority, n_maj) = sorted(
+        Counter(y.tolist()).items(), key=lambda item: item[1]
+    )
+    if kind == "over":
+        return {_plain(minority): _whole(n_maj * ratio) - n_min}
+    return {_plain(majority): _whole(n_min / ratio)}
+
+
+def _whole(value):
+    nearest = round(value)
+    if abs(value - nearest) <= 1e-9 * max(1.0, abs(value)):
+        return int(nearest)
+    return int(value)
 
 
 @_options_doc
@@ -446,7 +525,8 @@ def check_untargeted_classes_untouched(sampler, **options):
     Compared as multisets of rows, so a sampler may reorder them.
     """
     ctx = _Context(sampler, **options)
-    ctx.require_kind("check_untargeted_classes_untouched")
+    # a combination cleans every class after over-sampling: none is untargeted
+    ctx.require_kind("check_untargeted_classes_untouched", ("over", "under", "clean"))
 
     def prop(case):
         _, X_res, y_res = ctx.resample(case, _copy(case.X), _copy(case.y))
@@ -504,7 +584,7 @@ def check_input_not_modified(sampler, **options):
         np.testing.assert_array_equal(X, case.X, err_msg="X was modified")
         np.testing.assert_array_equal(y, case.y, err_msg="y was modified")
 
-    ctx.run(prop, as_frame=None if _pandas_available() else False)
+    ctx.run(prop, as_frame=None if _pandas_installed() else False)
 
 
 @_options_doc
@@ -565,119 +645,3 @@ def check_shuffled_rows_same_counts(sampler, **options):
         )
 
     ctx.run(prop, with_strategy=True)
-
-
-# -- running them all -------------------------------------------------------------
-def _yield_checks(sampler, kind=None):
-    """The checks that apply to ``sampler``, as (name, function) pairs."""
-    kind = kind or _KINDS.get(getattr(sampler, "_sampling_type", None))
-    tags = get_tags(sampler)
-    sampler_tags = getattr(tags, "sampler_tags", None)
-    if getattr(sampler_tags, "sample_indices", False):
-        yield check_sample_indices
-    if kind == "over":
-        yield check_originals_first
-    if kind is not None:
-        yield check_class_counts
-        yield check_untargeted_classes_untouched
-    if kind in ("over", "under"):
-        yield check_shuffled_rows_same_counts
-    yield check_same_random_state_same_output
-    yield check_input_not_modified
-    yield check_dtype_kept
-    if _pandas_available() and getattr(tags.input_tags, "dataframe", True):
-        yield check_pandas_in_pandas_out
-
-
-def check_sampler_properties(sampler, **options):
-    """Run every property check that applies to ``sampler``.
-
-    Parameters
-    ----------
-    sampler : object with ``fit_resample``
-        The sampler to check.
-    **options : dict
-        ``kind``, ``max_examples``, ``dataset_params``, ``accept_errors``: see
-        :func:`check_class_counts`.
-
-    Raises
-    ------
-    AssertionError
-        From the first check that fails, with a minimal counterexample and a
-        note naming the check.
-
-    Examples
-    --------
-    >>> from imbestimators.over_sampling import RandomOverSampler
-    >>> from imbestimators.testing import check_sampler_properties
-    >>> check_sampler_properties(RandomOverSampler(), max_examples=3)
-    """
-    for check in _yield_checks(sampler, options.get("kind")):
-        try:
-            check(sampler, **options)
-        except AssertionError as exc:
-            if hasattr(exc, "add_note"):  # Python >= 3.11
-                exc.add_note(f"property check {check.__name__} failed on {sampler!r}")
-            raise
-
-
-def parametrize_with_property_checks(
-    samplers, *, expected_failed_checks=None, options=None
-):
-    """pytest parametrization running every applicable property check.
-
-    The property-based counterpart of scikit-learn's
-    :func:`~sklearn.utils.estimator_checks.parametrize_with_checks`.
-
-    Parameters
-    ----------
-    samplers : list of samplers
-        The samplers to check.
-    expected_failed_checks : callable, default=None
-        ``sampler -> {check name: reason}``; those checks are marked as
-        expected failures. Not strict: a property that fails only on rare data
-        sets may pass in one run, as the search is random.
-    options : dict or callable, default=None
-        Options of the checks (``kind``, ``max_examples``, ``dataset_params``,
-        ``accept_errors``), or ``sampler -> options``.
-
-    Returns
-    -------
-    decorator
-        ``pytest.mark.parametrize(("sampler", "check"), ...)``.
-
-    Examples
-    --------
-    >>> from imbestimators.over_sampling import SMOTE
-    >>> from imbestimators.testing import parametrize_with_property_checks
-    >>> @parametrize_with_property_checks([SMOTE(k_neighbors=3)])
-    ... def test_my_sampler(sampler, check):
-    ...     check(sampler)
-    """
-    import pytest
-
-    params = []
-    for sampler in samplers:
-        opts = options(sampler) if callable(options) else dict(options or {})
-        failing = expected_failed_checks(sampler) if expected_failed_checks else {}
-        for check in _yield_checks(sampler, opts.get("kind")):
-            name = check.__name__
-            marks, check_opts = [], opts
-            if name in failing:
-                # not strict: hypothesis may miss a rare counterexample in a run
-                marks = [pytest.mark.xfail(strict=False, reason=failing[name])]
-                # a known failure needs no minimal counterexample: fail fast
-                check_opts = {**opts, "shrink": False}
-            params.append(
-                pytest.param(
-                    sampler,
-                    functools.partial(check, **check_opts),
-                    id=f"{_sampler_id(sampler)}-{name}",
-                    marks=marks,
-                )
-            )
-    return pytest.mark.parametrize(("sampler", "check"), params)
-
-
-def _sampler_id(sampler):
-    return re.sub(r"\s+", "", repr(sampler))

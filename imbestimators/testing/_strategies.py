@@ -23,7 +23,13 @@ import hypothesis.extra.numpy as hnp
 import numpy as np
 from hypothesis import strategies as st
 
-__all__ = ["class_weights", "imbalanced_datasets", "sampling_strategies"]
+__all__ = [
+    "DEGENERATE_CASES",
+    "class_weights",
+    "degenerate_datasets",
+    "imbalanced_datasets",
+    "sampling_strategies",
+]
 
 # over-sampling keeps the default ``'auto'`` = ``'not majority'``; each kind
 # lists the strings imbalanced-learn's ``check_sampling_strategy`` accepts for it
@@ -447,3 +453,240 @@ def class_weights(classes, *, min_weight=0.01, max_weight=100.0):
         st.sampled_from(labels), min_size=1, max_size=len(labels), unique=True
     ).flatmap(lambda keys: st.fixed_dictionaries(dict.fromkeys(keys, weight)))
     return st.one_of(st.none(), st.just("balanced"), dicts)
+
+
+# -- degenerate data sets --------------------------------------------------------
+#: the degenerate but valid data sets of :func:`degenerate_datasets`
+DEGENERATE_CASES = (
+    "smallest_class",
+    "identical_rows",
+    "one_point_per_class",
+    "one_feature",
+    "constant_features",
+    "duplicated_rows",
+    "extreme_ratio",
+    "tiny_float32",
+    "huge_float32",
+    "nullable_pandas",
+    "read_only",
+)
+
+# |X| <= 1 + _UNIT = 5 before scaling: 5 * 2**120 < 2**123 leaves float32
+# room (max about 2**128) for the sum or difference of two values, so only a
+# sampler's own products (squared distances) can overflow
+_UNIT = 4.0
+_EXPONENTS = {"tiny_float32": (-120, -100), "huge_float32": (100, 120)}
+_EXTREME_RATIO = (50, 100)
+_MAX_ROWS = 1000
+_NULLABLE_COLUMNS = ("Float64", "Float32", "Int64")
+
+
+def degenerate_datasets(case=None, *, min_class_size=2, n_classes=(2, 3), labels=None):
+    """Strategy for valid but degenerate ``(X, y)`` data sets.
+
+    These are the inputs on which samplers fail in practice: not invalid (no
+    NaN, no empty class), only extreme. Each case keeps its defining trait and
+    lets hypothesis vary the rest (classes, sizes, labels, dtype, values):
+
+    - ``"smallest_class"``: one class has exactly ``min_class_size`` rows,
+      for a ``k``-neighbours sampler the ``k + 1`` it needs;
+    - ``"identical_rows"``: every row is the same point, whatever its label;
+    - ``"one_point_per_class"``: the rows of each class are one repeated point
+      (separable classes, zero spread within each);
+    - ``"one_feature"``: a single column;
+    - ``"constant_features"``: every column but one is constant;
+    - ``"duplicated_rows"``: every row appears two or three times;
+    - ``"extreme_ratio"``: ``min_class_size`` rows against 50 to 100 times as
+      many (at most 1000 rows);
+    - ``"tiny_float32"``, ``"huge_float32"``: float32 values scaled by
+      ``2**-120..2**-100`` or ``2**100..2**120``, where squared distances
+      underflow to 0 or overflow to infinity in float32 (the values
+      themselves, their sums and differences stay finite);
+    - ``"nullable_pandas"``: a DataFrame of pandas nullable ``Float64``,
+      ``Float32`` and ``Int64`` columns (no missing value) and an ``Int64`` or
+      ``string`` Series;
+    - ``"read_only"``: NumPy ``X`` and ``y`` with ``writeable=False``.
+
+    Parameters
+    ----------
+    case : str, list of str or None, default=None
+        The cases to draw from, among ``DEGENERATE_CASES``; ``None`` draws any
+        (``"nullable_pandas"`` only when pandas is installed).
+    min_class_size : int, default=2
+        Rows in the smallest class; give ``k + 1`` for a sampler with ``k``
+        neighbours.
+    n_classes : int or (int, int), default=(2, 3)
+        Number of classes, or its range.
+    labels : {"int", "str"}, list of them or None, default=None
+        Integer or string labels; ``None`` draws either.
+
+    Returns
+    -------
+    strategy : hypothesis strategy
+        Draws ``(X, y)``, rows in random order.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from hypothesis import given, settings
+    >>> from imbestimators.testing import degenerate_datasets
+    >>> @settings(max_examples=5, database=None)
+    ... @given(degenerate_datasets("smallest_class", min_class_size=6))
+    ... def test_smallest_class(data):
+    ...     X, y = data
+    ...     assert min(Counter(y.tolist()).values()) == 6
+    >>> test_smallest_class()
+    """
+    if case is None and not _pandas_installed():
+        case = [name for name in DEGENERATE_CASES if name != "nullable_pandas"]
+    cases = _check_choice("case", case, DEGENERATE_CASES)
+    min_size = _check_range("min_class_size", min_class_size, lower=1)[0]
+    n_classes = _check_range("n_classes", n_classes, lower=2)
+    label_kinds = _check_choice("labels", labels, ["int", "str"])
+    if "nullable_pandas" in cases:
+        from imbestimators.utils._optional import import_optional
+
+        import_optional("pandas", purpose="for degenerate_datasets('nullable_pandas')")
+    return st.sampled_from(cases).flatmap(
+        lambda name: _degenerate(name, min_size, n_classes, label_kinds)
+    )
+
+
+def _pandas_installed():
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@st.composite
+def _degenerate(draw, case, min_size, n_classes, label_kinds):
+    k = draw(st.integers(*n_classes))
+    sizes, copies = draw(_degenerate_sizes(case, min_size, k))
+    if case == "nullable_pandas":
+        # the nullable dtype of y follows its labels: Int64 or string
+        label_kinds = [draw(st.sampled_from(label_kinds))]
+    label_set = draw(_labels(k, label_kinds))
+    n_features = 1 if case == "one_feature" else draw(st.integers(2, 4))
+    low, high = _EXPONENTS.get(case, (0, 0))
+    column_dtypes = None
+    if case == "nullable_pandas":
+        column_dtypes = draw(
+            st.lists(
+                st.sampled_from(_NULLABLE_COLUMNS),
+                min_size=n_features,
+                max_size=n_features,
+            )
+        )
+    return _degenerate_dataset(
+        case,
+        sizes=sizes,
+        labels=label_set,
+        n_features=n_features,
+        dtype=draw(st.sampled_from(["float32", "float64"])),
+        exponent=draw(st.integers(low, high)),
+        copies=copies,
+        column_dtypes=column_dtypes,
+        seed=draw(st.integers(0, 2**32 - 1)),
+    )
+
+
+@st.composite
+def _degenerate_sizes(draw, case, m, k):
+    """Class sizes of a case, and how many times each drawn row is repeated."""
+    copies = draw(st.integers(2, 3)) if case == "duplicated_rows" else 1
+    if case == "extreme_ratio":
+        ratio = draw(st.integers(*_EXTREME_RATIO))
+        majority = max(min(ratio * m, _MAX_ROWS), m)
+        middle = [draw(st.integers(m, majority)) for _ in range(k - 2)]
+        sizes = [m, *middle, majority]
+    else:
+        # rows drawn per class: with copies, each class still has >= m rows
+        low = -(-m // copies)
+        high = max(3 * low, 10 // copies)
+        sizes = [draw(st.integers(low, high)) for _ in range(k)]
+        if case == "smallest_class":
+            sizes = [m, *(draw(st.integers(m + 1, max(3 * m, 10))) for _ in sizes[1:])]
+    return draw(st.permutations(sizes)), copies
+
+
+def _degenerate_dataset(
+    case,
+    *,
+    sizes,
+    labels,
+    n_features=3,
+    dtype="float64",
+    exponent=None,
+    copies=2,
+    column_dtypes=None,
+    seed=0,
+):
+    """One degenerate data set of the given case (see :func:`degenerate_datasets`).
+
+    The deterministic builder behind the strategy, also used for the known
+    example of each case. ``sizes`` and ``labels`` give each class; with
+    ``"duplicated_rows"`` each drawn row is repeated ``copies`` times (class
+    sizes are multiplied). ``exponent`` (tiny and huge cases) defaults to
+    -120 and 120; ``column_dtypes`` (nullable case) cycles over Float64,
+    Float32 and Int64.
+    """
+    rng = np.random.default_rng(seed)
+    sizes = list(sizes)
+    X = _degenerate_values(case, sizes, n_features, rng)
+    y = np.repeat(np.asarray(labels), sizes)
+    if case == "duplicated_rows":
+        X, y = np.repeat(X, copies, axis=0), np.repeat(y, copies)
+    order = rng.permutation(len(y))
+    X, y = X[order], y[order]
+    if case in _EXPONENTS:
+        if exponent is None:
+            exponent = _EXPONENTS[case][0 if case == "tiny_float32" else 1]
+        # a power of two: the scaled data set is the unit one, exactly
+        return np.ldexp(X.astype(np.float32), exponent), y
+    X = X.astype(dtype)
+    if case == "nullable_pandas":
+        return _nullable_frame(X, y, column_dtypes)
+    if case == "read_only":
+        X.setflags(write=False)
+        y.setflags(write=False)
+    return X, y
+
+
+def _degenerate_values(case, sizes, n_features, rng):
+    """Float64 values with |X| <= 1 + _UNIT and the trait of the case."""
+    n_rows = sum(sizes)
+    # close centres: overlapping classes, where neighbour rules have work to do
+    centres = rng.uniform(-1.0, 1.0, size=(len(sizes), n_features))
+    if case == "identical_rows":
+        return np.repeat(centres[:1], n_rows, axis=0)
+    X = np.repeat(centres, sizes, axis=0)
+    if case == "one_point_per_class":
+        return X
+    X += np.clip(rng.standard_normal(X.shape), -_UNIT, _UNIT)
+    if case == "constant_features":
+        X[:, 1:] = rng.integers(-3, 4, size=n_features - 1)
+    elif case == "nullable_pandas":
+        # whole numbers, so that an Int64 column holds them exactly
+        X = np.round(X)
+    return X
+
+
+def _nullable_frame(X, y, column_dtypes):
+    import pandas as pd
+
+    if column_dtypes is None:
+        column_dtypes = [
+            _NULLABLE_COLUMNS[j % len(_NULLABLE_COLUMNS)] for j in range(X.shape[1])
+        ]
+    index = pd.RangeIndex(5, 5 + len(y))
+    frame = pd.DataFrame(
+        {
+            f"feature_{j}": pd.array(X[:, j].astype(np.float64)).astype(dtype)
+            for j, dtype in enumerate(column_dtypes)
+        },
+        index=index,
+    )
+    y_dtype = "Int64" if np.issubdtype(y.dtype, np.integer) else "string"
+    return frame, pd.Series(y.tolist(), index=index, name="target", dtype=y_dtype)

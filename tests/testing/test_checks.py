@@ -12,6 +12,7 @@ from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeClassifier
 
+from imbestimators import combine, over_sampling, under_sampling
 from imbestimators.base import BaseOverSampler
 from imbestimators.combine import SMOTEENN, SMOTETomek
 from imbestimators.over_sampling import (
@@ -22,6 +23,8 @@ from imbestimators.over_sampling import (
     RandomOverSampler,
 )
 from imbestimators.testing import (
+    DEGENERATE_CASES,
+    Case,
     check_class_counts,
     check_dtype_kept,
     check_input_not_modified,
@@ -32,46 +35,43 @@ from imbestimators.testing import (
     check_untargeted_classes_untouched,
     parametrize_with_property_checks,
 )
-from imbestimators.testing._checks import _min_class_size
+from imbestimators.testing._checks import _Context, _min_class_size
 from imbestimators.under_sampling import (
-    AllKNN,
     ClusterCentroids,
-    CondensedNearestNeighbour,
-    EditedNearestNeighbours,
     InstanceHardnessThreshold,
     NearMiss,
-    NeighbourhoodCleaningRule,
-    OneSidedSelection,
     RandomUnderSampler,
-    RepeatedEditedNearestNeighbours,
-    TomekLinks,
 )
 
-# small neighbourhoods and fast inner estimators keep the suite in seconds
+SUBPACKAGES = (over_sampling, under_sampling, combine)
+# how each sampler is checked: small neighbourhoods and fast inner estimators
+# keep the suite in seconds; a sampler not listed runs with its defaults
+CONFIGURED = {
+    "RandomOverSampler": [RandomOverSampler(), RandomOverSampler(shrinkage=0.5)],
+    "SMOTE": [SMOTE(k_neighbors=3)],
+    "BorderlineSMOTE": [BorderlineSMOTE(k_neighbors=3, m_neighbors=5)],
+    "ADASYN": [ADASYN(n_neighbors=3)],
+    "SMOTENC": [SMOTENC(categorical_features=[0], k_neighbors=3)],
+    "NearMiss": [NearMiss(version=1), NearMiss(version=2), NearMiss(version=3)],
+    "ClusterCentroids": [ClusterCentroids(estimator=KMeans(n_init=1, random_state=0))],
+    "InstanceHardnessThreshold": [
+        InstanceHardnessThreshold(
+            estimator=DecisionTreeClassifier(max_depth=3, random_state=0), cv=3
+        )
+    ],
+    # the default SMOTE step: sampling_strategy applies to it (a user's SMOTE
+    # step keeps its own strategy, and the combination's is ignored)
+    "SMOTEENN": [SMOTEENN()],
+    "SMOTETomek": [SMOTETomek()],
+}
+# every sampler of ours, from the subpackages' __all__
 OUR_SAMPLERS = [
-    RandomOverSampler(),
-    RandomOverSampler(shrinkage=0.5),
-    SMOTE(k_neighbors=3),
-    BorderlineSMOTE(k_neighbors=3, m_neighbors=5),
-    ADASYN(n_neighbors=3),
-    SMOTENC(categorical_features=[0], k_neighbors=3),
-    RandomUnderSampler(),
-    NearMiss(version=1),
-    NearMiss(version=2),
-    NearMiss(version=3),
-    TomekLinks(),
-    EditedNearestNeighbours(),
-    RepeatedEditedNearestNeighbours(),
-    AllKNN(),
-    CondensedNearestNeighbour(),
-    OneSidedSelection(),
-    NeighbourhoodCleaningRule(),
-    ClusterCentroids(estimator=KMeans(n_init=1, random_state=0)),
-    InstanceHardnessThreshold(
-        estimator=DecisionTreeClassifier(max_depth=3, random_state=0), cv=3
-    ),
-    SMOTEENN(smote=SMOTE(k_neighbors=3)),
-    SMOTETomek(smote=SMOTE(k_neighbors=3)),
+    sampler
+    for module in SUBPACKAGES
+    for name in module.__all__
+    for sampler in (
+        CONFIGURED[name] if name in CONFIGURED else [getattr(module, name)()]
+    )
 ]
 IMBLEARN_SAMPLERS = [
     imb_over.RandomOverSampler(),
@@ -83,35 +83,20 @@ IMBLEARN_SAMPLERS = [
     imb_under.TomekLinks(),
 ]
 
-ADASYN_UNDEFINED = [
-    # ours: no row of a class has a neighbour of another class (0/0 weights)
-    "ADASYN's weights are undefined",
-    # imbalanced-learn's messages for the same situation and for rounding to 0
+# imbalanced-learn's ADASYN raises when no row of a class has a neighbour of
+# another class (0/0 weights) and when its rounding leaves nothing to generate;
+# ours falls back to uniform weights and must pass without this allowance
+IMBLEARN_ADASYN_UNDEFINED = [
     "Not any neigbours belong to the majority class",
     "No samples will be generated with the provided ratio settings",
 ]
 
-COMBINED = (
-    "over-sampling is followed by cleaning, which removes original and "
-    "synthetic rows: the over-sampling properties do not hold for the result"
-)
 EXPECTED_FAILED = {
     "RandomOverSampler(shrinkage)": {
         "check_sample_indices": (
             "with shrinkage, sample_indices_ names the row each output row was "
             "perturbed from (imbalanced-learn's meaning): the output is "
             "X[sample_indices_] plus Gaussian noise"
-        ),
-    },
-    "BorderlineSMOTE": {
-        "check_class_counts": (
-            "BorderlineSMOTE generates only from minority rows in danger (Han et "
-            "al., 2005), so it adds fewer rows than asked when few or none are in "
-            "danger (NoSyntheticSamplesWarning), as imbalanced-learn's"
-        ),
-        "check_shuffled_rows_same_counts": (
-            "which rows are in danger depends on distance ties, broken by row "
-            "order, and the number of new rows depends on them (see above)"
         ),
     },
     "NearMiss(version=3)": {
@@ -124,23 +109,7 @@ EXPECTED_FAILED = {
             "broken by row order"
         ),
     },
-    "SMOTEENN": {
-        **dict.fromkeys(
-            [
-                "check_originals_first",
-                "check_class_counts",
-                "check_untargeted_classes_untouched",
-                "check_shuffled_rows_same_counts",
-            ],
-            COMBINED,
-        ),
-    },
 }
-EXPECTED_FAILED["SMOTETomek"] = EXPECTED_FAILED["SMOTEENN"]
-# these checks found a real bug: a user-given SMOTE() inside a seeded SMOTEENN
-# or SMOTETomek was left unseeded, so the same random_state gave different
-# outputs (imbalanced-learn's combinations behave so); the combinations now
-# seed such a step, and check_same_random_state_same_output passes
 EXPECTED_FAILED |= {
     "imblearn.ADASYN": dict.fromkeys(
         ["check_class_counts", "check_shuffled_rows_same_counts"],
@@ -149,6 +118,77 @@ EXPECTED_FAILED |= {
         "rows (ours distributes the exact total)",
     ),
 }
+
+
+# -- degenerate inputs: each failing (sampler, case) listed, strict ------------------
+def _degenerate(case):
+    return f"check_sampler_degenerate_inputs[{case}]"
+
+
+FLOAT32_DISTANCES = (
+    "the k-NN engine screens neighbour candidates with float32 squared "
+    "distances, which overflow to inf for |X| above about 1.8e19 and underflow "
+    "for |X| below about 1e-19, so the rows kept change with the unit of X "
+    "(imbalanced-learn's, through scikit-learn's float64 distances, do not); to "
+    "be fixed in imbestimators/utils/_neighbors.py and "
+    "imbestimators/under_sampling/_neighbourhoods.py"
+)
+SCALE_DEPENDENT = {
+    "AllKNN": ["tiny_float32", "huge_float32"],
+    "EditedNearestNeighbours": ["huge_float32"],
+    "RepeatedEditedNearestNeighbours": ["huge_float32"],
+    "NeighbourhoodCleaningRule": ["tiny_float32", "huge_float32"],
+    "OneSidedSelection": ["tiny_float32", "huge_float32"],
+    "TomekLinks": ["tiny_float32", "huge_float32"],
+    "SMOTEENN": ["tiny_float32", "huge_float32"],
+    "SMOTETomek": ["tiny_float32", "huge_float32"],
+}
+for name, cases in SCALE_DEPENDENT.items():
+    EXPECTED_FAILED.setdefault(name, {}).update(
+        {_degenerate(case): FLOAT32_DISTANCES for case in cases}
+    )
+EXPECTED_FAILED["imblearn.ADASYN"].update(
+    {
+        _degenerate(case): "imbalanced-learn's ADASYN rounds each row's share "
+        "(see check_class_counts)"
+        for case in [
+            "smallest_class",
+            "one_feature",
+            "constant_features",
+            "duplicated_rows",
+            "extreme_ratio",
+            "tiny_float32",
+            "huge_float32",
+            "nullable_pandas",
+            "read_only",
+        ]
+    }
+)
+EXPECTED_FAILED["imblearn.SMOTE"] = {
+    _degenerate("nullable_pandas"): (
+        "imbalanced-learn's SMOTE raises 'cannot safely cast non-equivalent "
+        "float64 to int64' on a pandas Int64 column"
+    )
+}
+EXPECTED_FAILED["NearMiss(version=3)"].update(
+    {
+        _degenerate(case): (
+            "by design, as in imbalanced-learn: NearMiss-3 keeps only rows among "
+            "the minority's neighbours, fewer than asked here (it warns)"
+        )
+        for case in [
+            "smallest_class",
+            "one_feature",
+            "constant_features",
+            "duplicated_rows",
+            "extreme_ratio",
+            "tiny_float32",
+            "huge_float32",
+            "nullable_pandas",
+            "read_only",
+        ]
+    }
+)
 
 
 def _key(sampler):
@@ -168,11 +208,16 @@ def expected_failed_checks(sampler):
 
 def check_options(sampler):
     options = {"max_examples": 5}
-    if "ADASYN" in type(sampler).__name__:
-        options["accept_errors"] = ADASYN_UNDEFINED
+    if _key(sampler) == "imblearn.ADASYN":
+        options["accept_errors"] = IMBLEARN_ADASYN_UNDEFINED
     if isinstance(sampler, SMOTENC):
         # column 0 is categorical: at least one numerical column must remain
         options["dataset_params"] = {"n_features": (2, 4)}
+    if isinstance(sampler, (SMOTEENN, SMOTETomek)):
+        # over-sampling, then cleaning of every class; the default SMOTE step
+        # has k_neighbors=5, which the combination's parameters do not show
+        options["kind"] = "combined"
+        options["dataset_params"] = {"class_size": (6, 30)}
     return options
 
 
@@ -357,3 +402,83 @@ def test_checks_kind_option_for_a_sampler_without_sampling_type():
 def test_min_class_size_from_neighbour_parameters(sampler, expected):
     """Check the class size the data sets get from k_neighbors-style parameters."""
     assert _min_class_size(sampler.get_params(deep=True)) == expected
+
+
+def test_configured_samplers_exist():
+    """Check that every configured name is a sampler of ours (no stale entry
+    hiding a renamed sampler, which would then run with its defaults only)."""
+    names = {name for module in SUBPACKAGES for name in module.__all__}
+    assert set(CONFIGURED) <= names, set(CONFIGURED) - names
+
+
+@pytest.mark.parametrize(
+    "combined",
+    [SMOTEENN(smote=SMOTE(k_neighbors=3)), SMOTETomek(smote=SMOTE(k_neighbors=3))],
+    ids=lambda value: type(value).__name__,
+)
+def test_combined_with_a_user_step_same_random_state_same_output(combined):
+    """Check that a seeded combination seeds the user's unseeded SMOTE step.
+
+    This check found the bug: imbalanced-learn leaves such a step unseeded, so
+    the same random_state gave different outputs.
+    """
+    check_same_random_state_same_output(combined, kind="combined", max_examples=5)
+
+
+class OverSamplesTwice(RandomOverSampler):
+    """Over-samples, then over-samples the result again."""
+
+    def _fit_resample(self, X, y):
+        X_res, y_res = super()._fit_resample(X, y)
+        return super()._fit_resample(X_res, y_res)
+
+
+def test_class_counts_of_a_combination_are_bounded():
+    """Check that kind='combined' fails a class above its over-sampled count."""
+    with pytest.raises(AssertionError, match="more than the"):
+        check_class_counts(OverSamplesTwice(), kind="combined", max_examples=5)
+
+
+def test_expected_targets_take_the_whole_count_of_a_float_ratio():
+    """Check that a float ratio gives the whole count it stands for, where
+    imbalanced-learn truncates (its issue #1215): 0.29 of 100 is 29, 7 / 0.07
+    is 100."""
+    y = np.repeat([0, 1], [100, 28])
+    assert _Context(RandomOverSampler()).expected_targets(Case(y, y, 0.29, 0)) == {1: 1}
+    y = np.repeat([0, 1], [100, 7])
+    assert _Context(RandomUnderSampler()).expected_targets(Case(y, y, 0.07, 0)) == {
+        0: 100
+    }
+
+
+def test_parametrize_splits_degenerate_cases_and_marks_them_strict():
+    """Check one test per degenerate case, strict expected failures for them
+    (their search is derandomized) and not strict for the other checks."""
+    failing = {
+        "check_class_counts": "a reason",
+        "check_sampler_degenerate_inputs": "every case",
+        "check_sampler_degenerate_inputs[read_only]": "this case",
+    }
+    decorator = parametrize_with_property_checks(
+        [RandomOverSampler()], expected_failed_checks=lambda sampler: failing
+    )
+    marks = {param.id.split("-", 1)[1]: param.marks for param in decorator.args[1]}
+    for case in DEGENERATE_CASES:
+        assert f"check_sampler_degenerate_inputs[{case}]" in marks
+    (counts,) = marks["check_class_counts"]
+    assert counts.kwargs == {"strict": False, "reason": "a reason"}
+    (read_only,) = marks["check_sampler_degenerate_inputs[read_only]"]
+    assert read_only.kwargs == {"strict": True, "reason": "this case"}
+    (one_feature,) = marks["check_sampler_degenerate_inputs[one_feature]"]
+    assert one_feature.kwargs == {"strict": True, "reason": "every case"}
+    assert marks["check_dtype_kept"] == []
+    forced = parametrize_with_property_checks(
+        [RandomOverSampler()],
+        expected_failed_checks=lambda sampler: failing,
+        xfail_strict=False,
+    )
+    assert all(
+        mark.kwargs["strict"] is False
+        for param in forced.args[1]
+        for mark in param.marks
+    )

@@ -13,11 +13,14 @@ from imblearn.utils import check_sampling_strategy
 from sklearn.utils.class_weight import compute_class_weight
 
 from imbestimators.testing import (
+    DEGENERATE_CASES,
     TargetCounts,
     class_weights,
+    degenerate_datasets,
     imbalanced_datasets,
     sampling_strategies,
 )
+from imbestimators.testing._strategies import _degenerate_dataset
 
 SAMPLING_TYPES = {
     "over": "over-sampling",
@@ -243,3 +246,100 @@ def test_missing_hypothesis_names_the_extra():
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout
     assert "pip install 'imbestimators[testing]'" in out
+
+
+# -- degenerate data sets ----------------------------------------------------------
+def _frame_values(X):
+    return X.to_numpy(dtype=np.float64) if isinstance(X, pd.DataFrame) else X
+
+
+def _has_trait(case, X, y, m):
+    """Whether (X, y) has the defining trait of the degenerate case."""
+    values, labels = _frame_values(X), np.asarray(y, dtype=object)
+    counts = Counter(labels.tolist())
+    traits = {
+        "smallest_class": min(counts.values()) == m,
+        "identical_rows": (values == values[0]).all(),
+        "one_point_per_class": all(
+            (values[labels == k] == values[labels == k][0]).all() for k in counts
+        ),
+        "one_feature": values.shape[1] == 1,
+        "constant_features": values.shape[1] >= 2
+        and (values[:, 1:] == values[0, 1:]).all(),
+        "duplicated_rows": np.unique(values, axis=0, return_counts=True)[1].min() >= 2,
+        "extreme_ratio": min(counts.values()) == m
+        and max(counts.values()) >= min(50 * m, 1000),
+        "tiny_float32": values.dtype == np.float32
+        and 0 < np.abs(values).max() <= 2.0**-97,
+        "huge_float32": values.dtype == np.float32
+        and 2.0**100 <= np.abs(values).max() <= 2.0**123,
+        "nullable_pandas": isinstance(X, pd.DataFrame)
+        and all(str(dtype) in ("Float64", "Float32", "Int64") for dtype in X.dtypes)
+        and str(y.dtype) in ("Int64", "string"),
+        "read_only": isinstance(X, np.ndarray)
+        and not X.flags.writeable
+        and not y.flags.writeable,
+    }
+    return traits[case]
+
+
+@pytest.mark.parametrize("case", DEGENERATE_CASES)
+def test_degenerate_datasets_have_their_trait(case):
+    """Check that every drawn data set of a case has the case's trait, is valid
+    (finite, every class at least min_class_size rows) and that the classes
+    and dtypes vary."""
+    seen = set()
+
+    @settings(max_examples=15, database=None)
+    @given(data=degenerate_datasets(case, min_class_size=4))
+    def check(data):
+        X, y = data
+        assert _has_trait(case, X, y, 4)
+        values = _frame_values(X)
+        assert np.isfinite(values).all()
+        assert len(values) == len(y)
+        assert min(Counter(np.asarray(y, dtype=object).tolist()).values()) >= 4
+        seen.add((len(set(np.asarray(y, dtype=object).tolist())), str(values.dtype)))
+
+    check()
+    assert len(seen) > 1
+
+
+def test_degenerate_magnitudes_keep_sums_finite():
+    """Check that the huge case leaves float32 room for sums and differences of
+    two values: only a sampler's own products may overflow."""
+    for exponent in (100, 120):
+        X, _ = _degenerate_dataset(
+            "huge_float32", sizes=[5, 50], labels=[0, 1], exponent=exponent
+        )
+        with np.errstate(over="raise"):
+            X.max(axis=0) - X.min(axis=0)
+            X[:1] + X[1:]
+        with np.errstate(over="ignore"):
+            assert not np.isfinite(X.astype(np.float32) ** 2).all()
+
+
+def test_degenerate_dataset_is_deterministic():
+    """Check that the builder behind the fixed examples gives the same data set
+    for the same arguments, and another one for another seed."""
+    first = _degenerate_dataset("smallest_class", sizes=[3, 9], labels=[0, 1])
+    again = _degenerate_dataset("smallest_class", sizes=[3, 9], labels=[0, 1])
+    other = _degenerate_dataset("smallest_class", sizes=[3, 9], labels=[0, 1], seed=1)
+    np.testing.assert_array_equal(first[0], again[0])
+    np.testing.assert_array_equal(first[1], again[1])
+    assert not np.array_equal(first[0], other[0])
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        ({"case": "empty"}, ValueError, "case must be None or among"),
+        ({"min_class_size": 0}, ValueError, "min_class_size must satisfy"),
+        ({"n_classes": 1}, ValueError, "n_classes must satisfy"),
+        ({"labels": "float"}, ValueError, "labels must be None or among"),
+    ],
+)
+def test_degenerate_datasets_bad_parameters(params, error, match):
+    """Check the messages for invalid parameters."""
+    with pytest.raises(error, match=match):
+        degenerate_datasets(**params)
