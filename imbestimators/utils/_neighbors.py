@@ -24,6 +24,27 @@ Euclidean neighbours are found in two stages:
 So the neighbours returned are the exact ``k`` nearest, ties broken towards
 the lower reference index, and they do not depend on how many threads BLAS
 used for the screening.
+
+Distance ties
+-------------
+On discrete data (binary, one-hot or integer features, duplicated rows)
+several reference rows often lie exactly at the ``k``-th distance. Which of
+them the lower-index rule returns depends on the order of the rows, which
+carries no information, so every decision of the samplers and diagnostics is
+taken on the *tie-inclusive* neighbourhood instead: the ``k`` nearest rows
+plus every row whose float64 distance equals the ``k``-th one, as R's
+``class::knn`` includes every tie for the ``k``-th neighbour in its vote.
+``kneighbors(..., ties="include")`` returns it, and :meth:`NeighborsIndex.label_counts`
+counts its labels without holding it. Both come at no extra cost: a row is
+certified only when every unscreened row is *strictly* farther than its
+``k``-th candidate, so all rows tied with the ``k``-th are already among the
+candidates (rows whose candidates end on a tie are screened again with more
+candidates, as for any near tie). On data without ties the tie-inclusive
+neighbourhood is the ``k`` nearest rows.
+
+Two rows tie when their refined float64 squared distances are equal; these
+are computed from the coordinate differences, the same way for every pair,
+so a tie does not depend on where a row sits in the data.
 """
 
 import functools
@@ -59,6 +80,9 @@ _MAX_ARGMIN_PASSES = 16
 _MIN_GROUPED_COLUMNS = 4096
 # float64 differences refined per block, in bytes
 _REFINE_BLOCK_BYTES = 2**21
+# temporaries per (query row, candidate) of a pass (indices, float64 distances,
+# sort order and screening values), which bound the rows screened together
+_BYTES_PER_CANDIDATE = 64
 # screening block: small enough to stay in cache, large enough for BLAS efficiency
 _BLOCK_ROWS = 512
 _BLOCK_COLUMNS = 4096
@@ -144,6 +168,7 @@ class NeighborsIndex:
         exclude=None,
         largest=False,
         return_distance=False,
+        ties="lower_index",
     ):
         """Find the ``n_neighbors`` nearest (or farthest) reference rows.
 
@@ -163,26 +188,150 @@ class NeighborsIndex:
             Return the farthest rows instead of the nearest (brute force only).
         return_distance : bool, default=False
             Also return the Euclidean distances.
+        ties : {"lower_index", "include"}, default="lower_index"
+            ``"lower_index"``: exactly ``n_neighbors`` rows, ties at the
+            ``n_neighbors``-th distance broken towards the lower index.
+            ``"include"``: the ``n_neighbors`` rows plus every row at exactly
+            the ``n_neighbors``-th distance (the tie-inclusive neighbourhood,
+            which does not depend on the order of the reference rows), padded
+            to the widest row. Its memory grows with the largest tie group:
+            use :meth:`label_counts` when only the labels are needed.
 
         Returns
         -------
-        distances : ndarray of shape (n_query, n_neighbors)
-            Only when ``return_distance=True``; float64.
-        indices : ndarray of shape (n_query, n_neighbors)
-            Reference row indices ordered by distance, ties broken towards the
-            lower index.
+        distances : ndarray of shape (n_query, width)
+            Only when ``return_distance=True``; float64, padded with ``inf``.
+        indices : ndarray of shape (n_query, width)
+            Reference row indices ordered by distance, ties towards the lower
+            index, padded with -1 after each row's neighbourhood.
+            ``width`` is ``n_neighbors`` unless ``ties="include"``: then it
+            is the size of the largest neighbourhood, and
+            ``(indices >= 0).sum(axis=1)`` gives each row's size.
         """
+        if ties not in ("lower_index", "include"):
+            raise ValueError(f"ties must be 'lower_index' or 'include'; got {ties!r}.")
+        query, exclude = self._check_query(n_neighbors, query, exclude)
+        if ties == "include":
+            dist, ind = self._tie_inclusive(query, n_neighbors, exclude, largest)
+        elif self.algorithm == "estimator":
+            dist, ind = self._query_estimator(query, n_neighbors, exclude, largest)
+        else:
+            dist, ind = self._query_exact(query, n_neighbors, exclude, largest)
+        return (dist, ind) if return_distance else ind
+
+    def label_counts(
+        self, n_neighbors, labels, query=None, *, exclude=None, n_labels=None
+    ):
+        """Count the labels of each query row's tie-inclusive neighbourhood.
+
+        The neighbourhood is the ``n_neighbors`` nearest reference rows plus
+        every row at exactly the ``n_neighbors``-th distance, as with
+        ``kneighbors(..., ties="include")``, but it is never held whole: the
+        memory stays bounded by ``working_memory`` however large the tie
+        groups (duplicated rows). A row's counts do not depend on the order
+        of the reference rows.
+
+        Parameters
+        ----------
+        n_neighbors : int
+            Number of neighbours per query row (before ties are added).
+        labels : array-like of int or bool of shape (n_reference,)
+            Label code, from 0 to ``n_labels - 1``, of each reference row
+            (booleans count as 0 and 1).
+        query : {ndarray, sparse matrix} of shape (n_query, n_features), \
+                default=None
+            Query rows; ``None`` queries the reference rows, each excluded
+            from its own neighbourhood.
+        exclude : array-like of int of shape (n_query,), default=None
+            For each query row, one reference index left out, or -1.
+        n_labels : int, default=None
+            Number of label codes (columns of the result); ``None`` means
+            ``labels.max() + 1``.
+
+        Returns
+        -------
+        counts : ndarray of shape (n_query, n_labels)
+            ``counts[i, c]``: rows of label ``c`` in row ``i``'s neighbourhood;
+            each row sums to at least ``n_neighbors``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from imbestimators.utils import NeighborsIndex
+        >>> X = np.array([[0.0], [1.0], [-1.0], [5.0]])
+        >>> labels = np.array([0, 0, 1, 1])
+        >>> # rows 1 and 2 are both at distance 1 from row 0: both count
+        >>> NeighborsIndex(X).label_counts(1, labels, X[:1], exclude=[0])
+        array([[1, 1]])
+        """
+        labels = np.asarray(labels)
+        if labels.shape != (self.n_reference,) or labels.dtype.kind not in "biu":
+            raise ValueError(
+                f"labels must be integer codes of shape ({self.n_reference},), "
+                f"one per reference row; got {labels.dtype} of shape "
+                f"{labels.shape}."
+            )
+        labels = labels.astype(np.intp, copy=False)
+        largest = int(labels.max(initial=-1))
+        if n_labels is None:
+            n_labels = largest + 1
+        if labels.min(initial=0) < 0 or largest >= n_labels:
+            raise ValueError(
+                f"labels must be codes from 0 to n_labels - 1 = {n_labels - 1}; "
+                f"got codes from {labels.min()} to {largest}."
+            )
+        query, exclude = self._check_query(n_neighbors, query, exclude)
+        n_query = query.shape[0]
+        flat = np.zeros(n_query * n_labels, dtype=np.intp)
+        for rows, _, ind, size in self._tie_groups(query, n_neighbors, exclude):
+            member = np.arange(ind.shape[1]) < size[:, None]
+            keys = np.repeat(rows * n_labels, size) + labels[ind[member]]
+            flat += np.bincount(keys, minlength=flat.size)
+        return flat.reshape(n_query, n_labels)
+
+    def _check_query(self, n_neighbors, query, exclude):
         if query is None:
             query = self.reference
             if exclude is None:
                 exclude = np.arange(self.n_reference)
         exclude = self._check_exclude(exclude, query.shape[0])
         self._check_n_neighbors(n_neighbors, exclude)
+        return query, exclude
+
+    def _tie_inclusive(self, query, k, exclude, largest):
+        """Padded tie-inclusive neighbourhoods (see ``kneighbors``)."""
+        n_query = query.shape[0]
+        groups = list(self._tie_groups(query, k, exclude, largest))
+        width = max(
+            (int(size.max()) for _, _, _, size in groups if size.size), default=k
+        )
+        out_sq = np.full((n_query, width), np.inf)
+        out_ind = np.full((n_query, width), -1, dtype=np.intp)
+        for rows, sq, ind, size in groups:
+            member = np.arange(sq.shape[1]) < size[:, None]
+            n = min(width, sq.shape[1])
+            out_sq[rows, :n] = np.where(member, sq, np.inf)[:, :n]
+            out_ind[rows, :n] = np.where(member, ind, -1)[:, :n]
         if self.algorithm == "estimator":
-            dist, ind = self._query_estimator(query, n_neighbors, exclude, largest)
+            return out_sq, out_ind  # already the estimator's distances
+        return np.sqrt(out_sq), out_ind
+
+    def _tie_groups(self, query, k, exclude, largest=False):
+        """Yield ``(rows, sq_dist, ind, size)`` for groups of query rows.
+
+        ``sq_dist`` and ``ind`` hold, per row, its sorted candidates, of which
+        the first ``size`` are its tie-inclusive neighbourhood (squared
+        distances; Euclidean ones with a user estimator).
+        """
+        if self.algorithm == "estimator":
+            groups = self._estimator_passes(query, k, exclude, largest)
         else:
-            dist, ind = self._query_exact(query, n_neighbors, exclude, largest)
-        return (dist, ind) if return_distance else ind
+            groups = self._certified_passes(query, k, exclude, largest)
+        sign = -1.0 if largest else 1.0
+        for rows, sq, ind in groups:
+            signed = sign * sq
+            size = np.count_nonzero(signed <= signed[:, k - 1 : k], axis=1)
+            yield rows, sq, ind, size
 
     def nearest_distance_bound(self, query):
         """A lower bound on each query row's distance to its nearest reference row.
@@ -259,6 +408,25 @@ class NeighborsIndex:
 
     # -- built-in exact engine ------------------------------------------------
     def _query_exact(self, query, k, exclude, largest):
+        n_query = query.shape[0]
+        out_sq = np.empty((n_query, k), dtype=np.float64)
+        out_ind = np.empty((n_query, k), dtype=np.intp)
+        for rows, sq_dist, ind in self._certified_passes(query, k, exclude, largest):
+            out_sq[rows] = sq_dist[:, :k]
+            out_ind[rows] = ind[:, :k]
+        return np.sqrt(out_sq), out_ind
+
+    def _certified_passes(self, query, k, exclude, largest):
+        """Yield ``(rows, sq_dist, ind)``: certified candidates of query rows.
+
+        Each pass screens the pending rows for ``m`` candidates, refines them
+        and keeps the rows whose ``k``-th candidate is *strictly* closer than
+        a lower bound on every row not screened (farther, with
+        ``largest``): their first ``k`` candidates are the exact ``k``
+        nearest, and every row tied with the ``k``-th is among the
+        candidates. The others are screened again with four times as many
+        candidates. Rows come back sorted by (distance, index).
+        """
         if largest and self.algorithm == "kd_tree":
             # a KD-tree cannot search for the farthest rows: screen by brute force
             self._ref_sq_norms = _row_sq_norms(self.reference)
@@ -267,29 +435,35 @@ class NeighborsIndex:
             screen = (
                 self._screen_tree if self.algorithm == "kd_tree" else self._screen_brute
             )
-        n_query = query.shape[0]
         q_sq_norms = _row_sq_norms(query)
         sign = -1.0 if largest else 1.0
-        out_sq = np.empty((n_query, k), dtype=np.float64)
-        out_ind = np.empty((n_query, k), dtype=np.intp)
         n_available = self.n_reference - int(
             exclude is not None and np.any(exclude >= 0)
         )
         n_candidates = min(n_available, k + _MIN_EXTRA_CANDIDATES)
-        pending = np.arange(n_query)
+        pending = np.arange(query.shape[0])
         while pending.size:
-            rows_exclude = None if exclude is None else exclude[pending]
-            sub_query = query[pending]
-            candidates, bound = screen(
-                sub_query, q_sq_norms[pending], n_candidates, rows_exclude, sign
-            )
-            sq_dist, ind = self._refine(sub_query, candidates, sign)
-            done = (n_candidates >= n_available) | (sign * sq_dist[:, k - 1] < bound)
-            out_sq[pending[done]] = sq_dist[done, :k]
-            out_ind[pending[done]] = ind[done, :k]
-            pending = pending[~done]
+            # big tie groups (duplicated rows) need many candidates: bound the
+            # (rows x candidates) arrays of a pass by the working memory
+            step = max(1, self.working_memory // (_BYTES_PER_CANDIDATE * n_candidates))
+            retry = []
+            for start in range(0, pending.size, step):
+                part = pending[start : start + step]
+                candidates, bound = screen(
+                    query[part],
+                    q_sq_norms[part],
+                    n_candidates,
+                    None if exclude is None else exclude[part],
+                    sign,
+                )
+                sq_dist, ind = self._refine(query[part], candidates, sign)
+                done = (n_candidates >= n_available) | (
+                    sign * sq_dist[:, k - 1] < bound
+                )
+                yield part[done], sq_dist[done], ind[done]
+                retry.append(part[~done])
+            pending = np.concatenate(retry)
             n_candidates = min(n_available, 4 * n_candidates)
-        return np.sqrt(out_sq), out_ind
 
     def _screen_brute(self, query, q_sq_norms, m, exclude, sign):
         """Keep, per query row, the ``m`` smallest approximate signed distances.
@@ -443,6 +617,29 @@ class NeighborsIndex:
             dist, ind = _drop_excluded(dist, ind, exclude)
         return np.asarray(dist)[:, :k], np.asarray(ind)[:, :k]
 
+    def _estimator_passes(self, query, k, exclude, largest):
+        """Like ``_certified_passes``, with the estimator's distances.
+
+        A row is settled once the farthest row the estimator returned (the
+        excluded one still in) lies strictly beyond the ``k``-th: every row
+        tied with the ``k``-th was then returned.
+        """
+        if largest:
+            raise ValueError("largest=True is not available with a custom estimator.")
+        n_extra = int(exclude is not None)
+        n_ask = min(self.n_reference, k + 1 + n_extra)
+        pending = np.arange(query.shape[0])
+        while pending.size:
+            dist, ind = self.estimator.kneighbors(query[pending], n_neighbors=n_ask)
+            dist, ind = np.asarray(dist, dtype=np.float64), np.asarray(ind)
+            last = dist[:, -1]
+            if exclude is not None:
+                dist, ind = _drop_excluded(dist, ind, exclude[pending])
+            done = (n_ask >= self.n_reference) | (last > dist[:, k - 1])
+            yield pending[done], dist[done], ind[done]
+            pending = pending[~done]
+            n_ask = min(self.n_reference, 2 * n_ask)
+
 
 def kneighbors(
     reference,
@@ -452,6 +649,7 @@ def kneighbors(
     exclude=None,
     largest=False,
     return_distance=False,
+    ties="lower_index",
     algorithm="auto",
     estimator=None,
     working_memory=None,
@@ -475,6 +673,10 @@ def kneighbors(
         Return the farthest rows instead of the nearest.
     return_distance : bool, default=False
         Also return the Euclidean distances.
+    ties : {"lower_index", "include"}, default="lower_index"
+        Exactly ``n_neighbors`` rows, ties towards the lower index, or the
+        tie-inclusive neighbourhood, padded with -1 (see
+        :meth:`NeighborsIndex.kneighbors`).
     algorithm : {"auto", "brute", "kd_tree"}, default="auto"
         Screening algorithm, see :class:`NeighborsIndex`.
     estimator : object with ``fit`` and ``kneighbors``, default=None
@@ -484,10 +686,11 @@ def kneighbors(
 
     Returns
     -------
-    distances : ndarray of shape (n_query, n_neighbors)
+    distances : ndarray of shape (n_query, width)
         Only when ``return_distance=True``.
-    indices : ndarray of shape (n_query, n_neighbors)
-        Reference row indices, nearest first, ties towards the lower index.
+    indices : ndarray of shape (n_query, width)
+        Reference row indices, nearest first, ties towards the lower index;
+        ``width`` is ``n_neighbors`` unless ``ties="include"``.
 
     Examples
     --------
@@ -511,6 +714,7 @@ def kneighbors(
         exclude=exclude,
         largest=largest,
         return_distance=return_distance,
+        ties=ties,
     )
 
 

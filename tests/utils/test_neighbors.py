@@ -227,3 +227,166 @@ def test_kneighbors_errors(kwargs, match):
     X = np.arange(6.0).reshape(3, 2)
     with pytest.raises(ValueError, match=match):
         kneighbors(X, **kwargs)
+
+
+# -- the tie-inclusive neighbourhood ------------------------------------------------
+def brute_force_ties(reference, query, k, exclude=None, largest=False):
+    """Reference answer: per query row, the sorted indices of every reference row
+    at most as far as the k-th nearest (at least as far as the k-th farthest)."""
+    sq = cdist(np.asarray(query, np.float64), np.asarray(reference, np.float64)) ** 2
+    sq = -sq if largest else sq
+    if exclude is not None:
+        rows = np.flatnonzero(exclude >= 0)
+        sq[rows, exclude[rows]] = np.inf
+    kth = np.sort(sq, axis=1)[:, k - 1 : k]
+    return [np.flatnonzero(row <= bound).tolist() for row, bound in zip(sq, kth)]
+
+
+def as_sets(ind):
+    return [sorted(row[row >= 0].tolist()) for row in ind]
+
+
+@given(reference_sets(), st.data())
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
+def test_kneighbors_ties_include_matches_brute_force(algorithm, X, data):
+    """Check the tie-inclusive neighbourhood on integer data with duplicated rows:
+    the k nearest plus every row at the k-th distance, sorted, padded."""
+    k = data.draw(st.integers(1, X.shape[0] - 1))
+    largest = algorithm == "brute" and data.draw(st.booleans())
+    dist, ind = NeighborsIndex(X, algorithm=algorithm).kneighbors(
+        k, return_distance=True, largest=largest, ties="include"
+    )
+    exclude = np.arange(X.shape[0])
+    assert as_sets(ind) == brute_force_ties(X, X, k, exclude, largest)
+    # nearest first, ties towards the lower index, as without ties
+    width = (ind >= 0).sum(axis=1)
+    assert ind.shape[1] == width.max() >= k
+    first_k = NeighborsIndex(X, algorithm=algorithm).kneighbors(k, largest=largest)
+    assert np.array_equal(ind[:, :k], first_k)
+    expected = np.sqrt(
+        ((X[:, None].astype(float) - X[np.maximum(ind, 0)]) ** 2).sum(-1)
+    )
+    padded = ind < 0
+    np.testing.assert_allclose(dist[~padded], expected[~padded], rtol=1e-12)
+    assert np.all(np.isinf(dist[padded]))
+    key = -dist if largest else dist
+    assert all(np.all(np.diff(k[~p]) >= 0) for k, p in zip(key, padded))
+
+
+@given(reference_sets(), st.data())
+def test_kneighbors_ties_include_query_and_exclude(X, data):
+    """Check queries from outside the reference, with -1 and real exclusions."""
+    n_query = data.draw(st.integers(1, 15))
+    rows = st.lists(st.integers(0, len(X) - 1), min_size=n_query, max_size=n_query)
+    Q = X[data.draw(rows)] + data.draw(st.sampled_from([0, 1]))
+    excluded = st.lists(st.integers(-1, len(X) - 1), min_size=n_query, max_size=n_query)
+    exclude = np.asarray(data.draw(excluded))
+    k = data.draw(st.integers(1, len(X) - 1))
+    ind = kneighbors(X, k, Q, exclude=exclude, ties="include")
+    assert as_sets(ind) == brute_force_ties(X, Q, k, exclude)
+
+
+@given(reference_sets(), st.data())
+def test_tie_inclusive_answers_do_not_depend_on_row_order(X, data):
+    """Check that permuting the reference rows permutes the neighbourhoods."""
+    k = data.draw(st.integers(1, X.shape[0] - 1))
+    order = np.random.default_rng(data.draw(st.integers(0, 99))).permutation(len(X))
+    labels = np.arange(len(X)) % 3
+    index, shuffled = NeighborsIndex(X), NeighborsIndex(X[order])
+    ind = index.kneighbors(k, ties="include")
+    ind_shuffled = shuffled.kneighbors(k, ties="include")
+    position = np.argsort(order)  # X[i] is X[order][position[i]]
+    assert as_sets(ind) == [
+        sorted(order[row[row >= 0]].tolist()) for row in ind_shuffled[position]
+    ]
+    counts = index.label_counts(k, labels)
+    counts_shuffled = shuffled.label_counts(k, labels[order])
+    assert np.array_equal(counts, counts_shuffled[position])
+
+
+@given(reference_sets(), st.data())
+@pytest.mark.parametrize("engine", ["brute", "kd_tree", "estimator"])
+def test_label_counts_match_brute_force(engine, X, data):
+    """Check the label counts of the tie-inclusive neighbourhood, also with a
+    user estimator (its own distances) and sparse input."""
+    k = data.draw(st.integers(1, X.shape[0] - 1))
+    labels = np.asarray(
+        data.draw(st.lists(st.integers(0, 3), min_size=len(X), max_size=len(X)))
+    )
+    if engine == "estimator":
+        index = NeighborsIndex(X, estimator=NearestNeighbors())
+    else:
+        index = NeighborsIndex(X, algorithm=engine)
+    counts = index.label_counts(k, labels)
+    expected = [
+        np.bincount(labels[row], minlength=labels.max() + 1)
+        for row in brute_force_ties(X, X, k, np.arange(len(X)))
+    ]
+    assert np.array_equal(counts, expected)
+    if engine == "brute":
+        sparse_counts = NeighborsIndex(sparse.csr_matrix(X)).label_counts(k, labels)
+        assert np.array_equal(sparse_counts, expected)
+
+
+@pytest.mark.parametrize("working_memory", [None, 2**15])
+def test_label_counts_on_a_large_tie_group_stay_exact(working_memory):
+    """Check a tie group of hundreds of identical rows, also when the working
+    memory splits the rows of a screening pass."""
+    X = np.repeat(np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 5.0]]), [400, 300, 2], 0)
+    labels = np.arange(len(X)) % 2
+    index = NeighborsIndex(X, algorithm="brute", working_memory=working_memory)
+    counts = index.label_counts(3, labels)
+    assert np.array_equal(counts.sum(axis=1), np.repeat([399, 299, 301], [400, 300, 2]))
+    # a row at the origin sees the 399 other copies: 200 of the other label
+    own = labels[:400]
+    assert np.array_equal(counts[np.arange(400), own], np.full(400, 199))
+    # the two far rows: each other, then the 300 rows tied at (1, 0)
+    ind = index.kneighbors(3, X[-1:], exclude=[len(X) - 1], ties="include")
+    assert sorted(ind[0].tolist()) == list(range(400, 701))
+
+
+def test_ties_include_with_a_user_estimator_and_a_copy_of_the_query():
+    """Check the estimator path keeps asking until the tie group is complete, and
+    excludes the query row by index, not by value."""
+    X = np.array([[0.0], [0.0], [0.0], [0.0], [1.0], [-1.0], [3.0]])
+    index = NeighborsIndex(X, estimator=NearestNeighbors())
+    dist, ind = index.kneighbors(1, X[:1], exclude=[0], return_distance=True,
+                                 ties="include")  # fmt: skip
+    assert sorted(ind[0].tolist()) == [1, 2, 3]
+    assert dist[0].tolist() == [0.0, 0.0, 0.0]
+    ind = index.kneighbors(4, X[:1], exclude=[0], ties="include")
+    assert sorted(ind[0].tolist()) == [1, 2, 3, 4, 5]
+
+
+def test_label_counts_example_two_rows_at_the_first_distance():
+    """Check the documented example: both rows at distance 1 count; boolean
+    labels and a fixed number of labels."""
+    X = np.array([[0.0], [1.0], [-1.0], [5.0]])
+    counts = NeighborsIndex(X).label_counts(1, [0, 0, 1, 1])
+    assert counts.tolist() == [[1, 1], [1, 0], [1, 0], [1, 0]]
+    counts = NeighborsIndex(X).label_counts(1, np.zeros(4, bool), n_labels=3)
+    assert counts.tolist() == [[2, 0, 0], [1, 0, 0], [1, 0, 0], [1, 0, 0]]
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda index: index.kneighbors(1, ties="random"),
+         "ties must be 'lower_index' or 'include'; got 'random'"),
+        (lambda index: index.label_counts(1, [0, 1]),
+         r"labels must be integer codes of shape \(3,\)"),
+        (lambda index: index.label_counts(1, [0.0, 1.0, 1.0]),
+         r"labels must be integer codes .* got float64"),
+        (lambda index: index.label_counts(1, [0, -1, 1]),
+         "labels must be codes from 0 to n_labels - 1 = 1; got codes from -1 to 1"),
+        (lambda index: index.label_counts(1, [0, 2, 1], n_labels=2),
+         "codes from 0 to n_labels - 1 = 1; got codes from 0 to 2"),
+        (lambda index: index.label_counts(3, [0, 1, 1]),
+         "n_neighbors=3 neighbours were requested among 2"),
+    ],
+)  # fmt: skip
+def test_tie_inclusive_errors(call, match):
+    """Check the messages of invalid tie rules and labels."""
+    index = NeighborsIndex(np.arange(6.0).reshape(3, 2))
+    with pytest.raises(ValueError, match=match):
+        call(index)
