@@ -31,6 +31,7 @@ __all__ = [
     "numeric_view",
     "query_in_chunks",
     "targeted_mask",
+    "tie_inclusive_counts",
     "vote",
 ]
 
@@ -72,10 +73,16 @@ def grouped_by_class(codes, keep):
 def numeric_view(X):
     """X as floats for distance computations: float32/float64 kept, others float64.
 
-    Sparse input becomes CSR (row slicing is what the neighbour searches do).
+    Sparse input becomes CSR (row slicing is what the neighbour searches do)
+    in canonical format: with sorted column indices, the distance from ``a``
+    to ``b`` sums the same products in the same order as from ``b`` to ``a``,
+    so that equal distances compare equal (a Tomek link is decided so).
     """
     if sparse.issparse(X):
         X = sparse.csr_matrix(X)
+        if not X.has_canonical_format:
+            X = X.copy()  # the arrays may be the caller's
+            X.sum_duplicates()
         return X if X.dtype.kind == "f" else X.astype(np.float64)
     X = np.asarray(X)
     return X if X.dtype.kind == "f" else X.astype(np.float64)
@@ -151,16 +158,20 @@ def class_name(classes, code):
     return label_repr(classes[code])
 
 
-def vote(labels, n_classes):
+def vote(labels, n_classes, where=None):
     """Majority vote per row of integer codes, ties towards the smallest code.
 
     This is :class:`~sklearn.neighbors.KNeighborsClassifier`'s uniform vote:
-    its classes are sorted and ``argmax`` returns the first maximum.
+    its classes are sorted and ``argmax`` returns the first maximum. With
+    ``where`` (a mask of the same shape), only the marked entries vote:
+    tie-inclusive neighbourhoods have different sizes.
     """
-    counts = np.zeros((labels.shape[0], n_classes), dtype=np.intp)
-    for column in labels.T:
-        np.add.at(counts, (np.arange(labels.shape[0]), column), 1)
-    return np.argmax(counts, axis=1)
+    if where is None:
+        where = np.ones(labels.shape, dtype=bool)
+    rows = np.nonzero(where)[0]
+    keys = rows * n_classes + labels[where]
+    counts = np.bincount(keys, minlength=labels.shape[0] * n_classes)
+    return np.argmax(counts.reshape(labels.shape[0], n_classes), axis=1)
 
 
 def classifier_param(param, name, estimator_name, *, n_jobs=None):
@@ -213,7 +224,15 @@ QUERY_CHUNK = 2**13
 
 
 def query_in_chunks(
-    index, n_neighbors, X, rows, *, exclude=None, largest=False, return_distance=False
+    index,
+    n_neighbors,
+    X,
+    rows,
+    *,
+    exclude=None,
+    largest=False,
+    return_distance=False,
+    ties="lower_index",
 ):
     """``index.kneighbors`` for the rows ``X[rows]``, asked in chunks of rows.
 
@@ -233,12 +252,16 @@ def query_in_chunks(
         Farthest rows instead of nearest.
     return_distance : bool, default=False
         Also return the distances.
+    ties : {"lower_index", "include"}, default="lower_index"
+        The engine's tie rule; with ``"include"`` the chunks are padded to the
+        widest neighbourhood (-1 indices, ``inf`` distances).
 
     Returns
     -------
-    distances : ndarray of shape (len(rows), n_neighbors)
+    distances : ndarray of shape (len(rows), width)
         Only when ``return_distance=True``.
-    indices : ndarray of shape (len(rows), n_neighbors)
+    indices : ndarray of shape (len(rows), width)
+        ``width`` is ``n_neighbors`` unless ``ties="include"``.
     """
     distances, indices = [], []
     for start in range(0, max(len(rows), 1), QUERY_CHUNK):
@@ -249,8 +272,38 @@ def query_in_chunks(
             exclude=None if exclude is None else exclude[part],
             largest=largest,
             return_distance=True,
+            ties=ties,
         )
         distances.append(dist)
         indices.append(ind)
-    indices = np.vstack(indices)
-    return (np.vstack(distances), indices) if return_distance else indices
+    width = max(ind.shape[1] for ind in indices)
+    indices = np.vstack([_pad(ind, width, -1) for ind in indices])
+    if not return_distance:
+        return indices
+    return np.vstack([_pad(dist, width, np.inf) for dist in distances]), indices
+
+
+def _pad(values, width, fill):
+    if values.shape[1] == width:
+        return values
+    padded = np.full((values.shape[0], width), fill, dtype=values.dtype)
+    padded[:, : values.shape[1]] = values
+    return padded
+
+
+def tie_inclusive_counts(index, n_neighbors, labels, X, rows, *, exclude=None):
+    """``index.label_counts`` for the rows ``X[rows]``, asked in chunks of rows.
+
+    Returns an ndarray of shape (len(rows), labels.max() + 1).
+    """
+    n_labels = int(labels.max()) + 1
+    counts = np.zeros((len(rows), n_labels), dtype=np.intp)
+    for start in range(0, len(rows), QUERY_CHUNK):
+        part = slice(start, start + QUERY_CHUNK)
+        counts[part] = index.label_counts(
+            n_neighbors,
+            labels,
+            X[rows[part]],
+            exclude=None if exclude is None else exclude[part],
+        )
+    return counts

@@ -86,12 +86,19 @@ class NeighbourhoodCleaningRule(BaseCleaningSampler):
 
     Notes
     -----
-    {neighbour_ties}
-
-    As in imbalanced-learn, a minority row is classified by the vote of its
-    ``n_neighbors`` nearest rows *including itself* (the classifier is fitted
-    on all rows), ties going to the smallest label, and its neighbours are
-    the ``n_neighbors`` nearest other rows.
+    Neighbours are exact Euclidean neighbours (unless a neighbours estimator
+    or classifier is given). Every neighbourhood is *tie-inclusive*: the
+    ``n_neighbors`` nearest rows plus every row at exactly the
+    ``n_neighbors``-th distance, as R's ``class::knn`` votes, so that the rows
+    kept do not depend on the order of the rows. As in imbalanced-learn, a
+    minority row is classified by the vote of its ``n_neighbors`` nearest
+    rows *including itself* (the classifier is fitted on all rows; ties
+    between classes go to the smallest label), and its neighbours are the
+    ``n_neighbors`` nearest other rows. On data without distance ties the
+    rows kept are exactly imbalanced-learn's; where distances tie (binary,
+    one-hot or integer features, duplicated rows) imbalanced-learn counts
+    the rows its search happens to return first. A classifier given as
+    ``n_neighbors`` votes by its own rule.
 
     References
     ----------
@@ -225,12 +232,26 @@ class NeighbourhoodCleaningRule(BaseCleaningSampler):
         else:
             X_num = numeric_view(X)
             index = NeighborsIndex(X_num, estimator=estimator)
-            neighbours = query_in_chunks(index, k, X_num, minority, exclude=minority)
-            # the classifier is fitted on every row: a minority row votes with
-            # itself and its k - 1 nearest other rows
-            voters = np.column_stack([minority, neighbours[:, : k - 1]])
-            wrong = vote(codes[voters], len(classes)) != codes[minority]
+            dist, neighbours = query_in_chunks(
+                index,
+                k,
+                X_num,
+                minority,
+                exclude=minority,
+                return_distance=True,
+                ties="include",
+            )
+            # the classifier is fitted on every row: a minority row (at
+            # distance 0) votes with the other rows of its tie-inclusive
+            # k-neighbourhood among all rows, those as close as the (k-1)-th
+            # nearest other row (with k = 1, its copies)
+            radius = dist[:, k - 2] if k > 1 else np.zeros(len(minority))
+            voters = (neighbours >= 0) & (dist <= radius[:, None])
+            labels = np.column_stack([codes[minority], codes[neighbours]])
+            where = np.column_stack([np.ones(len(minority), dtype=bool), voters])
+            wrong = vote(labels, len(classes), where) != codes[minority]
             neighbours = neighbours[wrong]
+            neighbours = neighbours[neighbours >= 0]
         to_clean = np.zeros(len(classes), dtype=bool)
         to_clean[clean_codes] = True
         candidates = np.unique(neighbours)

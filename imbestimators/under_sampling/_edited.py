@@ -31,11 +31,14 @@ __all__ = [
 class EditedNeighbourhoods:
     """ENN decisions on a data set from which rows are removed step by step.
 
-    For each row it remembers what its last answer depended on (witness rows,
-    its nearest row of another class, or its exact neighbour list) and
-    recomputes the answer only after one of those rows was removed: removing
-    other rows cannot change it. Repeated ENN and AllKNN therefore pay for the
-    rows near the removals only, not for a full search per iteration.
+    Neighbourhoods are tie-inclusive: a row's ``k``-neighbourhood is its
+    ``k`` nearest alive rows plus every row at exactly the ``k``-th distance,
+    so no decision depends on the order of the rows. For each row it
+    remembers what its last answer depended on (witness rows, its nearest row
+    of another class, or its neighbour list) and recomputes the answer only
+    after one of those rows was removed: removing other rows cannot change
+    it. Repeated ENN and AllKNN therefore pay for the rows near the removals
+    only, not for a full search per iteration.
 
     Parameters
     ----------
@@ -58,8 +61,7 @@ class EditedNeighbourhoods:
         self.alive = np.ones(n_samples, dtype=bool)
         self._found = np.full(n_samples, -1, dtype=np.intp)
         self._found_deps = np.full((n_samples, max_k + 1), -1, dtype=np.intp)
-        self._lists = np.full((n_samples, max_k), -1, dtype=np.intp)
-        self._has_list = np.zeros(n_samples, dtype=bool)
+        self._lists = _ListCache(n_samples, max_k + _LIST_SLACK)
 
     def edit(self, targeted, k, kind_sel):
         """Rows ENN keeps among the alive rows (rows of other classes are kept).
@@ -90,18 +92,34 @@ class EditedNeighbourhoods:
         gone = ~self.alive
         stale = (self._found >= 0) & _depends_on_any(self._found_deps, gone)
         self._found[stale] = -1
-        self._has_list &= ~_depends_on_any(self._lists, gone)
+        self._lists.forget(gone)
 
     def _keeps(self, rows, k, kind_sel):
         keep = self._own_class_first(rows) >= k
         if kind_sel == "mode" and not keep.all():
             undecided = rows[~keep]
-            labels = self.codes[self._neighbours(undecided)[:, :k]]
-            keep[~keep] = _mode(labels) == self.codes[undecided]
+            dist, ind = self._neighbours(undecided)
+            keep[~keep] = self._mode_of(dist, ind, k) == self.codes[undecided]
         return keep
 
+    def _mode_of(self, dist, ind, k):
+        """Most frequent class of each tie-inclusive k-neighbourhood.
+
+        Ties between classes go to the smallest code, as ``scipy.stats.mode``.
+        """
+        inside = (ind >= 0) & (dist <= dist[:, k - 1 : k])
+        n_codes = int(self.codes.max()) + 1
+        keys = np.flatnonzero(inside) // ind.shape[1] * n_codes
+        keys += self.codes[ind[inside]]
+        counts = np.bincount(keys, minlength=len(ind) * n_codes)
+        return np.argmax(counts.reshape(len(ind), n_codes), axis=1)
+
     def _own_class_first(self, rows):
-        """How many of each row's first neighbours are of its class (up to max_k)."""
+        """How many rows of each row's class are closer than any other class's.
+
+        Capped at ``max_k``: the row's tie-inclusive ``k``-neighbourhood is
+        all of its class exactly when the count reaches ``k``.
+        """
         todo = rows[self._found[rows] < 0]
         if todo.size and self.estimator is not None:
             self._found_from_lists(todo)
@@ -121,39 +139,121 @@ class EditedNeighbourhoods:
         self._found_deps[rows] = depends_on
 
     def _found_from_lists(self, rows):
-        lists = self._neighbours(rows)
-        same = self.codes[lists] == self.codes[rows][:, None]
-        self._found[rows] = np.where(
-            same.all(axis=1), self.max_k, np.argmin(same, axis=1)
+        """The counts of ``_own_class_first`` from tie-inclusive neighbour lists."""
+        dist, ind = self._neighbours(rows)
+        listed = ind >= 0
+        other = listed & (self.codes[ind] != self.codes[rows][:, None])
+        has_other = other.any(axis=1)
+        first_other = np.argmax(other, axis=1)
+        radius = np.where(has_other, dist[np.arange(len(rows)), first_other], np.inf)
+        witness = listed & ~other & (dist < radius[:, None])
+        found = np.minimum(self.max_k, np.count_nonzero(witness, axis=1))
+        # the answer depends on the first witnesses and the nearest other row
+        order = np.argsort(~witness, axis=1, kind="stable")[:, : self.max_k]
+        deps = np.take_along_axis(ind, order, axis=1)
+        deps[np.arange(deps.shape[1]) >= found[:, None]] = -1
+        self._found[rows] = found
+        self._found_deps[rows, : deps.shape[1]] = deps
+        self._found_deps[rows, self.max_k] = np.where(
+            found < self.max_k, ind[np.arange(len(rows)), first_other], -1
         )
-        self._found_deps[rows, : self.max_k] = lists
 
     def _neighbours(self, rows):
-        """The exact ``max_k`` nearest alive rows of each row."""
-        todo = rows[~self._has_list[rows]]
-        if todo.size:
-            alive = np.flatnonzero(self.alive)
-            index = NeighborsIndex(self.X[alive], estimator=self.estimator)
-            position = np.searchsorted(alive, todo)
-            neighbours = query_in_chunks(
-                index, self.max_k, self.X, todo, exclude=position
-            )
-            self._lists[todo] = alive[neighbours]
-            self._has_list[todo] = True
-        return self._lists[rows]
+        """Tie-inclusive ``max_k``-neighbourhoods among the alive rows.
+
+        Returns the distances and rows, nearest first, padded with ``inf``
+        and -1.
+        """
+        fresh = ~self._lists.has(rows)
+        todo = rows[fresh]
+        if not todo.size:
+            return self._lists.get(rows)
+        alive = np.flatnonzero(self.alive)
+        index = NeighborsIndex(self.X[alive], estimator=self.estimator)
+        new_dist, new_ind = query_in_chunks(
+            index,
+            self.max_k,
+            self.X,
+            todo,
+            exclude=np.searchsorted(alive, todo),
+            return_distance=True,
+            ties="include",
+        )
+        new_ind = np.where(new_ind >= 0, alive[new_ind], -1)
+        dist, ind = self._lists.get(rows, width=new_ind.shape[1])
+        dist[fresh, : new_ind.shape[1]] = new_dist
+        ind[fresh, : new_ind.shape[1]] = new_ind
+        self._lists.store(todo, new_dist, new_ind)
+        return dist, ind
+
+
+#: tie-inclusive neighbour lists up to max_k + this many rows are kept between
+#: the rounds of RENN and AllKNN; longer ones (large tie groups) are recomputed
+_LIST_SLACK = 8
+
+
+class _ListCache:
+    """Neighbour lists of some rows, forgotten when one of their rows is removed.
+
+    Lists are kept only for the rows asked for (those near another class), in
+    slots of a fixed width; a longer list is not kept.
+    """
+
+    def __init__(self, n_samples, width):
+        self.width = width
+        self._slot = np.full(n_samples, -1, dtype=np.intp)
+        self._dist = np.empty((0, width))
+        self._ind = np.empty((0, width), dtype=np.intp)
+        self._n_slots = 0
+
+    def has(self, rows):
+        return self._slot[rows] >= 0
+
+    def get(self, rows, width=0):
+        """The kept lists of ``rows`` (``inf`` and -1 for the others).
+
+        The arrays are at least ``width`` wide.
+        """
+        width = max(width, self.width)
+        dist = np.full((len(rows), width), np.inf)
+        ind = np.full((len(rows), width), -1, dtype=np.intp)
+        slot = self._slot[rows]
+        kept = slot >= 0
+        dist[kept, : self.width] = self._dist[slot[kept]]
+        ind[kept, : self.width] = self._ind[slot[kept]]
+        return dist, ind
+
+    def store(self, rows, dist, ind):
+        fits = np.count_nonzero(ind >= 0, axis=1) <= self.width
+        rows, dist, ind = rows[fits], dist[fits], ind[fits]
+        needed = self._n_slots + len(rows)
+        if needed > len(self._ind):
+            capacity = max(needed, 2 * len(self._ind))
+            self._dist = _grown(self._dist, capacity, np.inf)
+            self._ind = _grown(self._ind, capacity, -1)
+        slots = np.arange(self._n_slots, needed)
+        n = min(self.width, ind.shape[1])
+        self._dist[slots, :n] = dist[:, :n]
+        self._ind[slots, :n] = ind[:, :n]
+        self._slot[rows] = slots
+        self._n_slots = needed
+
+    def forget(self, gone):
+        """Forget the lists holding a row of ``gone`` (a mask over all rows)."""
+        rows = np.flatnonzero(self._slot >= 0)
+        if rows.size:
+            stale = _depends_on_any(self._ind[self._slot[rows]], gone)
+            self._slot[rows[stale]] = -1
+
+
+def _grown(values, capacity, fill):
+    out = np.full((capacity, values.shape[1]), fill, dtype=values.dtype)
+    out[: len(values)] = values
+    return out
 
 
 def _depends_on_any(depends_on, gone):
     return np.where(depends_on >= 0, gone[depends_on], False).any(axis=1)
-
-
-def _mode(labels):
-    """Most frequent code per row, ties towards the smallest (``scipy.stats.mode``)."""
-    if not labels.size:
-        return np.empty(labels.shape[0], dtype=np.intp)
-    values = np.unique(labels)
-    counts = np.stack([(labels == value).sum(axis=1) for value in values], axis=1)
-    return values[np.argmax(counts, axis=1)]
 
 
 class _BaseEdited(BaseCleaningSampler):
@@ -223,8 +323,8 @@ class EditedNearestNeighbours(_BaseEdited):
     kind_sel : {"all", "mode"}, default="all"
         ``"all"``: a row is kept only if all its neighbours are of its class;
         ``"mode"``: it is kept if its class is the most frequent among its
-        neighbours (ties towards the smallest label, as ``scipy.stats.mode``).
-        ``"all"`` removes more rows.
+        neighbours (ties between classes towards the smallest label, as
+        ``scipy.stats.mode``). ``"all"`` removes more rows.
 
     {n_jobs}
 
@@ -249,11 +349,20 @@ class EditedNearestNeighbours(_BaseEdited):
 
     Notes
     -----
-    {neighbour_ties}
+    Neighbours are exact Euclidean neighbours (unless a neighbours
+    estimator is given) and a sample is never its own neighbour (an exact
+    duplicate of it is). A neighbourhood is *tie-inclusive*: the
+    ``n_neighbors`` nearest rows plus every row at exactly the
+    ``n_neighbors``-th distance, as R's ``class::knn`` votes, so that the rows
+    kept do not depend on the order of the rows. On data without distance
+    ties this is imbalanced-learn's neighbourhood and the rows kept are
+    exactly its; on binary, one-hot or integer features and duplicated rows,
+    where distances tie, imbalanced-learn keeps the rows its search happens to
+    return first.
 
     A row's neighbourhood is all of its class exactly when at least
-    ``n_neighbors`` rows of its class come before its nearest row of another
-    class in that order. That nearest row costs a search over the other
+    ``n_neighbors`` rows of its class lie strictly closer than its nearest
+    row of another class. That nearest row costs a search over the other
     classes only (or none: a lower bound through pivot rows settles most rows
     after over-sampling), and rows of the class closer than it are looked for
     in the row's pivot cell first, then in growing blocks, so that a full scan
@@ -377,7 +486,16 @@ class RepeatedEditedNearestNeighbours(_BaseEdited):
 
     Notes
     -----
-    {neighbour_ties}
+    Neighbours are exact Euclidean neighbours (unless a neighbours
+    estimator is given) and a sample is never its own neighbour (an exact
+    duplicate of it is). A neighbourhood is *tie-inclusive*: the
+    ``n_neighbors`` nearest rows plus every row at exactly the
+    ``n_neighbors``-th distance, as R's ``class::knn`` votes, so that the rows
+    kept do not depend on the order of the rows. On data without distance
+    ties this is imbalanced-learn's neighbourhood and the rows kept are
+    exactly its; on binary, one-hot or integer features and duplicated rows,
+    where distances tie, imbalanced-learn keeps the rows its search happens to
+    return first.
 
     The cleaned classes are those of ``sampling_strategy_``, resolved once on
     the input: a class it does not name never loses a row. Imbalanced-learn
@@ -506,7 +624,16 @@ class AllKNN(_BaseEdited):
 
     Notes
     -----
-    {neighbour_ties}
+    Neighbours are exact Euclidean neighbours (unless a neighbours
+    estimator is given) and a sample is never its own neighbour (an exact
+    duplicate of it is). A neighbourhood is *tie-inclusive*: the
+    ``n_neighbors`` nearest rows plus every row at exactly the
+    ``n_neighbors``-th distance, as R's ``class::knn`` votes, so that the rows
+    kept do not depend on the order of the rows. On data without distance
+    ties this is imbalanced-learn's neighbourhood and the rows kept are
+    exactly its; on binary, one-hot or integer features and duplicated rows,
+    where distances tie, imbalanced-learn keeps the rows its search happens to
+    return first.
 
     The cleaned classes are those of ``sampling_strategy_``, resolved once on
     the input: a class it does not name never loses a row. Imbalanced-learn

@@ -1,12 +1,15 @@
 """Exact neighbourhood questions of the cleaning rules, without all-pairs searches.
 
 TomekLinks and the edited-nearest-neighbours family mostly ask, for a row
-``x`` of class ``c``: "are the first ``k`` rows of x's neighbourhood all of
-class ``c``?" (ENN keeps x when they are; x is in no Tomek link when its first
-neighbour is). Neighbours are ordered by distance, ties broken towards the
-lower row index, so the answer is yes exactly when at least ``k`` rows of class
-``c`` precede x's nearest row of another class in that order. Such rows are
-called *witnesses* here; two thresholds let them settle x cheaply:
+``x`` of class ``c``: "are all the rows of x's ``k``-neighbourhood of class
+``c``?" (ENN keeps x when they are; x is in no Tomek link when a row of its
+class is closer than any row of another class). The neighbourhood is
+tie-inclusive (the ``k`` nearest rows and every row at exactly the ``k``-th
+distance; see :mod:`imbestimators.utils._neighbors`), so that the answer does
+not depend on the order of the rows: it is yes exactly when at least ``k``
+rows of class ``c`` lie *strictly* closer to x than its nearest row of another
+class. Such rows are called *witnesses* here; two thresholds let them settle x
+cheaply:
 
 - *exact threshold*: the nearest row of another class (``m`` at distance
   ``r``), which costs a search over the other classes only;
@@ -89,14 +92,23 @@ def scan_order(n):
     return np.random.default_rng(0).permutation(n)
 
 
-def nearest_in(X, rows, candidates):
+def nearest_in(X, rows, candidates, ties=False):
     """Each row's nearest row among ``candidates`` (sorted row indices).
 
-    Returns the distances and the row indices in ``X`` (ties to the lower index).
+    Returns the distances and the row indices in ``X``: one row, the lower
+    index among equally near ones, or with ``ties=True`` all of them (padded
+    with -1, distances with ``inf``), which costs no more.
     """
     dist, ind = query_in_chunks(
-        NeighborsIndex(X[candidates]), 1, X, rows, return_distance=True
+        NeighborsIndex(X[candidates]),
+        1,
+        X,
+        rows,
+        return_distance=True,
+        ties="include" if ties else "lower_index",
     )
+    if ties:
+        return dist, np.where(ind >= 0, candidates[ind], -1)
     return dist[:, 0], candidates[ind[:, 0]]
 
 
@@ -125,17 +137,16 @@ def exact_sq_distances(X, rows, others):
 class _Witnesses:
     """Per query row: the witnesses found so far (at most ``k``) and its threshold.
 
-    A candidate ``w`` is a witness of row ``x`` when ``(d(x, w)^2, w)`` is
-    lexicographically smaller than ``(threshold_sq, threshold_index)``; an
-    index of -1 makes the test strict on the distance alone.
+    A candidate ``w`` is a witness of row ``x`` when ``d(x, w)^2`` is strictly
+    below x's ``threshold_sq``: a row at exactly the threshold is tied with
+    it, and a tie never decides by row order.
     """
 
-    def __init__(self, X, rows, k, threshold_sq, threshold_index):
+    def __init__(self, X, rows, k, threshold_sq):
         self.X = X
         self.rows = rows
         self.k = k
         self.threshold_sq = threshold_sq
-        self.threshold_index = threshold_index
         self.found = np.zeros(len(rows), dtype=np.intp)
         self.witnesses = np.full((len(rows), k), -1, dtype=np.intp)
 
@@ -210,13 +221,7 @@ class _Witnesses:
     def _decide_exactly(self, surely, close, selected, candidates):
         r, c = np.nonzero(close)
         sq = exact_sq_distances(self.X, self.rows[selected[r]], candidates[c])
-        surely[r, c] = self._precede(selected[r], candidates[c], sq)
-
-    def _precede(self, selected, candidates, sq):
-        thr_sq = self.threshold_sq[selected]
-        return (sq < thr_sq) | (
-            (sq == thr_sq) & (candidates < self.threshold_index[selected])
-        )
+        surely[r, c] = sq < self.threshold_sq[selected[r]]
 
     def _add(self, surely, selected, candidates):
         """Record up to the missing number of witnesses per row, first columns first.
@@ -265,9 +270,7 @@ class _Witnesses:
                 return_distance=True,
             )
             neighbours = candidates[ind]
-            surely = self._precede(
-                np.repeat(rows_in, n_ask), neighbours.ravel(), (dist**2).ravel()
-            ).reshape(neighbours.shape)
+            surely = dist**2 < self.threshold_sq[rows_in][:, None]
             for j in range(self.k):
                 surely &= neighbours != self.witnesses[rows_in, j][:, None]
             self._add(surely, rows_in, neighbours)
@@ -388,8 +391,8 @@ def _nearest_pivot(X, rows, pivots):
     return nearest
 
 
-def rows_with_own_class_first(X, rows, same, other, k):
-    """How many of each row's first neighbours belong to its own class, up to ``k``.
+def rows_with_own_class_first(X, rows, same, other, k, *, nearest_ties=False):
+    """How many rows of each row's own class are closer than any other class's.
 
     Parameters
     ----------
@@ -403,49 +406,84 @@ def rows_with_own_class_first(X, rows, same, other, k):
         Sorted rows of the other classes.
     k : int
         Number of neighbours examined.
+    nearest_ties : bool, default=False
+        Also return, for the rows with ``found < k``, every row of another
+        class at the nearest distance.
 
     Returns
     -------
     found : ndarray of int
-        ``min(k, number of rows of the class that precede the row's nearest row
-        of another class)``: the row's first ``k`` neighbours are all of its
-        class exactly when ``found == k``.
+        ``min(k, number of rows of the class strictly closer to the row than
+        its nearest row of another class)``: the row's tie-inclusive
+        ``k``-neighbourhood is all of its class exactly when ``found == k``.
     depends_on : ndarray of shape (len(rows), k + 1)
         The rows this answer depends on (witnesses, and the nearest row of
         another class when ``found < k``), padded with -1: the answer holds as
         long as none of them is removed.
+    nearest : tuple of ndarray
+        Only with ``nearest_ties=True``: the squared distance to the nearest
+        row of another class (NaN where ``found == k``), and those rows,
+        padded with -1.
     """
     found = np.full(len(rows), k, dtype=np.intp)
     depends_on = np.full((len(rows), k + 1), -1, dtype=np.intp)
-    if not other.size or not rows.size:
-        return found, depends_on
-    cells = _Cells(X, same, _SPARSE_PIVOTS) if len(same) >= _MIN_CELLED else None
-    todo = np.arange(len(rows))
-    if cells is not None and _bound_promising(X, rows, other, k, cells):
-        # dense pivots make the bound tight (after over-sampling, most rows
-        # are then settled without any search over the other classes)
-        bound_cells = _Cells(X, same, _DENSE_PIVOTS)
-        bound_found, bound_witnesses = _settle_by_bound(X, rows, other, k, bound_cells)
-        settled = bound_found >= k
-        depends_on[settled, :k] = bound_witnesses[settled]
-        todo = np.flatnonzero(~settled)
+    nearest_sq = np.full(len(rows), np.nan)
+    ties = np.full((len(rows), 1), -1, dtype=np.intp)
+    todo = np.arange(len(rows) if other.size else 0)
+    cells = None
+    if todo.size and len(same) >= _MIN_CELLED:
+        cells = _Cells(X, same, _SPARSE_PIVOTS)
+        todo = _unsettled_by_bound(X, rows, other, k, cells, depends_on)
     if todo.size:
-        witnesses, nearest = _exact_witnesses(X, rows[todo], same, other, k, cells)
+        witnesses, nearest = _exact_witnesses(
+            X, rows[todo], same, other, k, cells, nearest_ties
+        )
         found[todo] = witnesses.found
         depends_on[todo, :k] = witnesses.witnesses
         short = witnesses.found < k
-        depends_on[todo[short], k] = nearest[short]
+        depends_on[todo[short], k] = nearest[short, 0]
+        nearest_sq[todo[short]] = witnesses.threshold_sq[short]
+        ties = np.full((len(rows), nearest.shape[1]), -1, dtype=np.intp)
+        ties[todo[short]] = nearest[short]
+    if nearest_ties:
+        return found, depends_on, (nearest_sq, ties)
     return found, depends_on
 
 
-def _exact_witnesses(X, rows, same, other, k, cells):
-    """Witnesses preceding each row's nearest row of another class; exact counts."""
-    distance, nearest = nearest_in(X, rows, other)
+def _unsettled_by_bound(X, rows, other, k, cells, depends_on):
+    """Positions of the rows the pivot bound does not settle.
+
+    All of them when the bound is not promising; the witnesses of the settled
+    rows are recorded in ``depends_on``.
+    """
+    if not _bound_promising(X, rows, other, k, cells):
+        return np.arange(len(rows))
+    # dense pivots make the bound tight (after over-sampling, most rows are
+    # then settled without any search over the other classes)
+    bound_cells = _Cells(X, cells.same, _DENSE_PIVOTS)
+    bound_found, bound_witnesses = _settle_by_bound(X, rows, other, k, bound_cells)
+    settled = bound_found >= k
+    depends_on[settled, :k] = bound_witnesses[settled]
+    return np.flatnonzero(~settled)
+
+
+def _exact_witnesses(X, rows, same, other, k, cells, nearest_ties=False):
+    """Witnesses strictly closer than each row's nearest row of another class.
+
+    Returns the witnesses (exact counts) and the nearest rows of another
+    class, one per row (the lower index) or, with ``nearest_ties``, all of
+    them (padded with -1).
+    """
+    distance, nearest = nearest_in(X, rows, other, ties=nearest_ties)
+    if nearest_ties:
+        distance = distance[:, 0]
+    else:
+        nearest = nearest[:, None]
     if sparse.issparse(X):
         threshold_sq = distance**2
     else:
-        threshold_sq = exact_sq_distances(X, rows, nearest)
-    witnesses = _Witnesses(X, rows, k, threshold_sq, nearest)
+        threshold_sq = exact_sq_distances(X, rows, nearest[:, 0])
+    witnesses = _Witnesses(X, rows, k, threshold_sq)
     selected = np.arange(len(rows))
     if cells is not None:
         cells.search(witnesses, selected, np.searchsorted(same, rows))
@@ -489,9 +527,7 @@ def _bound_promising(X, rows, other, k, cells):
     own_distance = cells.distance(position[tried], 1)[:, 0]
     bound = np.array([distance_of[p] for p in own.tolist()]) - own_distance
     bound -= _BOUND_MARGIN * (pivot_distance.max() + own_distance)
-    witnesses = _Witnesses(
-        X, rows[tried], k, np.where(bound > 0, bound, 0.0) ** 2, np.full(len(tried), -1)
-    )
+    witnesses = _Witnesses(X, rows[tried], k, np.where(bound > 0, bound, 0.0) ** 2)
     positive = np.flatnonzero(bound > 0)
     for cell in np.unique(own[positive]):
         cells.scan_cell(witnesses, positive[own[positive] == cell], cell)
@@ -510,23 +546,27 @@ def _settle_by_bound(X, rows, other, k, cells):
     bound = np.max(pivot_distance[near] - dist, axis=1)
     bound -= _BOUND_MARGIN * (pivot_distance.max() + dist[:, -1])
     threshold_sq = np.where(bound > 0, bound, 0.0) ** 2
-    witnesses = _Witnesses(
-        X, rows, k, threshold_sq, np.full(len(rows), -1, dtype=np.intp)
-    )
+    witnesses = _Witnesses(X, rows, k, threshold_sq)
     # the bound settles rows with close witnesses (their own cell holds them);
     # the others are settled more cheaply by the exact threshold
     cells.search(witnesses, np.flatnonzero(bound > 0), position, n_cells=1)
     return witnesses.found, witnesses.witnesses
 
 
-def tomek_link_mask(X, codes, estimator=None):
-    """Rows that belong to a Tomek link (mutual nearest neighbours of two classes).
+def tomek_link_mask(X, codes):
+    """Rows that belong to a Tomek link.
+
+    Rows ``x`` and ``y`` of different classes form a link when no row ``z``
+    has ``d(x, z) < d(x, y)`` or ``d(y, z) < d(x, y)`` (Tomek's definition,
+    which needs no tie rule: with ties a row can be in several links).
 
     A link always has one end outside the largest class, so only the rows of
-    the other classes are examined: a row whose nearest neighbour is surely of
-    its own class is in no link; otherwise its nearest neighbour is its
-    nearest row of another class, which needs a search over the other classes
-    only. The partners found in the largest class are then searched in full.
+    the other classes are examined: a row with a row of its own class
+    strictly closer than any other class's is in no link; otherwise its
+    partners are its nearest rows of another class, which needs a search over
+    the other classes only. A partner outside the largest class was examined
+    too; one in the largest class closes the link when no row is strictly
+    closer to it, which the first row found closer refutes.
 
     Parameters
     ----------
@@ -534,8 +574,6 @@ def tomek_link_mask(X, codes, estimator=None):
         Rows (floating point).
     codes : ndarray of int
         Class code of each row.
-    estimator : estimator, default=None
-        Neighbours estimator to use instead of the built-in engine.
 
     Returns
     -------
@@ -544,56 +582,55 @@ def tomek_link_mask(X, codes, estimator=None):
     n_samples = len(codes)
     counts = np.bincount(codes)
     largest = int(np.argmax(counts))
-    index = NeighborsIndex(X, estimator=estimator)
-    nearest = np.full(n_samples, -1, dtype=np.intp)
-    examined = np.flatnonzero(codes != largest)
-    if estimator is not None:
-        nearest[examined] = _first_neighbour(index, X, examined)
-    else:
-        for code in np.flatnonzero(counts):
-            if code != largest:
-                rows = np.flatnonzero(codes == code)
-                found, depends_on = rows_with_own_class_first(
-                    X, rows, rows, np.flatnonzero(codes != code), 1
-                )
-                # no row of the class precedes the nearest row of another
-                # class: that row is the nearest neighbour
-                nearest[rows[found == 0]] = depends_on[found == 0, 1]
-    crossing = examined[(nearest[examined] >= 0)]
-    crossing = crossing[codes[nearest[crossing]] != codes[crossing]]
-    in_largest = codes[nearest[crossing]] == largest
-    if estimator is None and not sparse.issparse(X):
-        # a partner in the largest class closes the link when no row comes
-        # before its candidate: most partners are refuted after a few blocks
-        candidates = crossing[in_largest]
-        mutual = _nothing_precedes(X, nearest[candidates], candidates)
-        nearest[nearest[candidates[mutual]]] = candidates[mutual]
-    else:
-        partners = np.unique(nearest[crossing[in_largest]])
-        nearest[partners] = _first_neighbour(index, X, partners)
-    linked = crossing[nearest[nearest[crossing]] == crossing]
+    # per examined row: whether no row of its class is strictly closer than
+    # its nearest row of another class, and that nearest squared distance
+    open_end = np.zeros(n_samples, dtype=bool)
+    nearest_sq = np.full(n_samples, np.nan)
+    ends, partners, pair_sq = [], [], []
+    for code in np.flatnonzero(counts):
+        if code == largest:
+            continue
+        rows = np.flatnonzero(codes == code)
+        found, _, (sq, ties) = rows_with_own_class_first(
+            X, rows, rows, np.flatnonzero(codes != code), 1, nearest_ties=True
+        )
+        is_open = found == 0
+        open_end[rows[is_open]] = True
+        nearest_sq[rows[is_open]] = sq[is_open]
+        width = np.count_nonzero(ties[is_open] >= 0, axis=1)
+        ends.append(np.repeat(rows[is_open], width))
+        partners.append(ties[is_open][ties[is_open] >= 0])
+        pair_sq.append(np.repeat(sq[is_open], width))
     mask = np.zeros(n_samples, dtype=bool)
-    mask[linked] = True
-    mask[nearest[linked]] = True
+    if not ends:
+        return mask
+    ends, partners = np.concatenate(ends), np.concatenate(partners)
+    pair_sq = np.concatenate(pair_sq)
+    # a partner outside the largest class was examined: nothing is strictly
+    # closer to it exactly when it is open at the same distance
+    linked = open_end[partners] & (nearest_sq[partners] == pair_sq)
+    in_largest = codes[partners] == largest
+    if in_largest.any():
+        # several ends may share a partner at the same distance: ask once
+        keys, inverse = np.unique(
+            np.column_stack([partners[in_largest], pair_sq[in_largest]]),
+            axis=0,
+            return_inverse=True,
+        )
+        closed = _nothing_strictly_closer(X, keys[:, 0].astype(np.intp), keys[:, 1])
+        linked[in_largest] = closed[inverse.reshape(-1)]
+    mask[ends[linked]] = True
+    mask[partners[linked]] = True
     return mask
 
 
-def _nothing_precedes(X, rows, candidates):
-    """Whether ``candidates[i]`` is the nearest neighbour of ``rows[i]``.
+def _nothing_strictly_closer(X, rows, threshold_sq):
+    """Whether no row lies strictly closer to ``rows[i]`` than ``threshold_sq[i]``.
 
-    True when no row comes before it in the order of ``rows[i]``'s
-    neighbours; the scan of a row stops at the first row found before it.
+    The scan of a row stops at the first row found strictly closer.
     """
     if not len(rows):
         return np.zeros(0, dtype=bool)
-    witnesses = _Witnesses(
-        X, rows, 1, exact_sq_distances(X, rows, candidates), candidates
-    )
+    witnesses = _Witnesses(X, rows, 1, threshold_sq)
     _scan_in_blocks(witnesses, np.arange(len(rows)), np.arange(X.shape[0]))
     return witnesses.found == 0
-
-
-def _first_neighbour(index, X, rows):
-    if not rows.size:
-        return np.empty(0, dtype=np.intp)
-    return query_in_chunks(index, 1, X, rows, exclude=rows)[:, 0]

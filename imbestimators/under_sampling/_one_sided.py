@@ -15,9 +15,8 @@ from imbestimators.under_sampling._base import (
     classifier_param,
     minority_code,
     numeric_view,
-    query_in_chunks,
     targeted_mask,
-    vote,
+    tie_inclusive_counts,
 )
 from imbestimators.under_sampling._neighbourhoods import tomek_link_mask
 from imbestimators.utils._docstring import fill_doc
@@ -80,7 +79,16 @@ class OneSidedSelection(BaseCleaningSampler):
 
     Notes
     -----
-    {neighbour_ties}
+    Neighbours are exact Euclidean neighbours (for an int or None
+    ``n_neighbors``). The classifier's vote is *tie-inclusive*: every
+    training row as close as the ``n_neighbors``-th nearest takes part (ties
+    between classes go to the smallest label), and the Tomek links follow
+    Tomek's definition, which needs no tie rule (see :class:`TomekLinks`).
+    Given the same seeds, the rows kept therefore do not depend on the order
+    of the rows; the seeds themselves are drawn by position, as in
+    imbalanced-learn. On data without distance ties the rows kept are
+    exactly imbalanced-learn's. A classifier given as ``n_neighbors`` votes
+    by its own rule.
 
     References
     ----------
@@ -168,8 +176,11 @@ class OneSidedSelection(BaseCleaningSampler):
         train = np.concatenate([minority, seeds])
         others = np.delete(rows, seed_positions)
         if classifier is None:
-            neighbours = query_in_chunks(NeighborsIndex(X[train]), k, X, others)
-            predicted = vote(codes[train][neighbours], codes.max() + 1)
+            # tie-inclusive vote: every training row as close as the k-th
+            counts = tie_inclusive_counts(
+                NeighborsIndex(X[train]), k, codes[train], X, others
+            )
+            predicted = np.argmax(counts, axis=1)
             classifier = KNeighborsClassifier(n_neighbors=k, n_jobs=self.n_jobs)
             self.estimators_.append(classifier.fit(X[train], y[train]))
             wrong = predicted != codes[others]

@@ -22,11 +22,12 @@ class TomekLinks(BaseCleaningSampler):
     """Under-sample by removing Tomek links.
 
     Two rows of different classes form a Tomek link when each is the other's
-    nearest neighbour [1]_. The rows of the cleaned classes that belong to a
-    link are removed. A drop-in replacement for
-    :class:`imblearn.under_sampling.TomekLinks` returning the same rows, and
-    fast on large data: a link always has one end outside the largest class,
-    so only the rows of the other classes (and their partners) are searched.
+    nearest neighbour [1]_: no third row is closer to either of them. The
+    rows of the cleaned classes that belong to a link are removed. A drop-in
+    replacement for :class:`imblearn.under_sampling.TomekLinks` returning the
+    same rows on data without distance ties, and fast on large data: a link
+    always has one end outside the largest class, so only the rows of the
+    other classes (and their partners) are searched.
 
     Read more in the :ref:`User Guide <tomek_links>`.
 
@@ -55,14 +56,21 @@ class TomekLinks(BaseCleaningSampler):
 
     Notes
     -----
-    {neighbour_ties}
+    Distances are exact Euclidean distances. Tomek's definition needs no tie
+    rule: rows ``x`` and ``y`` of different classes are linked when no row
+    ``z`` has ``d(x, z) < d(x, y)`` or ``d(y, z) < d(x, y)``, so a row with
+    several equally near rows of other classes can be in several links, and
+    the rows removed do not depend on the order of the rows. On data without
+    distance ties these are imbalanced-learn's links; where distances tie
+    (binary, one-hot or integer features, duplicated rows), imbalanced-learn
+    pairs each row with the one nearest row its search returns first.
 
     Only the rows outside the largest class are examined. A row whose nearest
     neighbour is surely of its own class is in no link: a row of its class
-    closer than its nearest row of another class proves it, and after
+    strictly closer than its nearest row of another class proves it, and after
     over-sampling a lower bound through pivot rows proves it without any
     search over the other classes. The partners found in the largest class
-    are refuted by the first row found closer to them. Several classes are
+    are refuted by the first row found strictly closer to them. Several classes are
     handled one-vs-rest: a link joins two rows of different classes,
     whichever they are.
 

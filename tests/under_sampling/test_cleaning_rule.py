@@ -1,8 +1,10 @@
 """Tests of NeighbourhoodCleaningRule."""
 
+from collections import Counter
+
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from imblearn.under_sampling import (
     NeighbourhoodCleaningRule as ImbNeighbourhoodCleaningRule,
@@ -13,6 +15,7 @@ from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from imbestimators.under_sampling import (
     EditedNearestNeighbours,
     NeighbourhoodCleaningRule,
+    RandomUnderSampler,
 )
 
 
@@ -20,9 +23,9 @@ from imbestimators.under_sampling import (
 def continuous_data(draw):
     """Continuous rows, optionally with copied rows that keep their label.
 
-    Copies have the same labels, so exchanging them changes no vote and no
-    neighbourhood's labels; the neighbours removed around a misclassified
-    minority row may be either copy, so with copies the rows are compared.
+    Copies change no label of a lower-index neighbourhood, but copies tied at
+    the k-th distance all vote here (the tie-inclusive rule), only some in
+    imbalanced-learn: with copies, only the classes cleaned are compared.
     """
     n_classes = draw(st.integers(2, 3))
     sizes = [draw(st.integers(8, 25))] + [
@@ -59,12 +62,11 @@ def test_same_rows_as_imbalanced_learn(data, k, threshold, strategy):
     sampler = NeighbourhoodCleaningRule(**params)
     X_res, _ = sampler.fit_resample(X, y)
     assert sampler.classes_to_clean_ == [c.item() for c in reference.classes_to_clean_]
-    if copies:
-        np.testing.assert_array_equal(X_res, X_ref)
-    else:
+    if not copies:
         np.testing.assert_array_equal(
             sampler.sample_indices_, reference.sample_indices_
         )
+        np.testing.assert_array_equal(X_res, X_ref)
 
 
 def test_threshold_cleaning_spares_small_classes():
@@ -122,3 +124,75 @@ def test_too_many_neighbours_is_refused_early():
         match=r"NeighbourhoodCleaningRule: n_neighbors=6 needs at least 7 samples",
     ):
         NeighbourhoodCleaningRule(n_neighbors=6).fit_resample(X, y)
+
+
+# -- distance ties: decisions that do not depend on row order ----------------------
+@st.composite
+def discrete_data(draw):
+    """Rows full of exact distance ties: small integers or one-hot columns,
+    duplicated rows (within and across classes), two or three classes."""
+    n = draw(st.integers(12, 60))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    if draw(st.booleans()):
+        X = rng.integers(0, 3, size=(n, draw(st.integers(1, 4))))
+    else:
+        levels = rng.integers(2, 4, size=draw(st.integers(1, 3)))
+        X = np.hstack([np.eye(m)[rng.integers(0, m, size=n)] for m in levels])
+    copies = rng.integers(0, n, size=n // 4)
+    X[rng.integers(0, n, size=n // 4)] = X[copies]
+    y = rng.integers(0, draw(st.integers(2, 3)), size=n)
+    return X.astype(draw(st.sampled_from([np.float32, np.float64]))), y
+
+
+def kept_rows(X, y, indices):
+    """The kept rows as a multiset of (values, label): what row order cannot see."""
+    return Counter((*X[i].tolist(), y[i].item()) for i in indices)
+
+
+@given(
+    data=discrete_data(),
+    k=st.integers(1, 4),
+    strategy=st.sampled_from(["auto", "all"]),
+    seed=st.integers(0, 2**16),
+)
+def test_kept_rows_do_not_depend_on_row_order(data, k, strategy, seed):
+    """Check that permuting the rows keeps the same rows (values and labels):
+    the editing, the vote on minority rows and their neighbours are all
+    tie-inclusive."""
+    X, y = data
+    counts = np.bincount(y)
+    # with two smallest classes, imbalanced-learn's minority is the one seen
+    # first in y: an order dependence that distance ties have no part in
+    assume(np.sum(counts == counts[counts > 0].min()) == 1 and counts.all())
+    order = np.random.default_rng(seed).permutation(len(y))
+    params = {"n_neighbors": k, "sampling_strategy": strategy}
+    first, shuffled = (
+        NeighbourhoodCleaningRule(**params),
+        NeighbourhoodCleaningRule(**params),
+    )
+    first.fit_resample(X, y)
+    shuffled.fit_resample(X[order], y[order])
+    assert kept_rows(X, y, first.sample_indices_) == kept_rows(
+        X[order], y[order], shuffled.sample_indices_
+    )
+
+
+def test_a_minority_row_votes_with_every_tied_neighbour():
+    """Check the classifier step on a minority row with three tied neighbours.
+
+    With 2 neighbours the classifier sees row 0 itself and every row as close
+    as its nearest other row: rows 1 (minority), 2 and 3 (majority), all at
+    distance 1. A 2-2 tie goes to the smallest label: row 0 is misclassified
+    and its majority neighbours, rows 2 and 3, are removed, in any order of
+    the rows (the lower-index rule removed none, or only one).
+    """
+    X = np.array([[0.0], [1.0], [-1.0], [-1.0], [8.0], [9.0], [10.0], [11.0]])
+    y = np.array([1, 1, 0, 0, 0, 0, 0, 0])
+    # an editing step that keeps every row
+    keep_all = RandomUnderSampler(sampling_strategy={0: 6})
+    for order in (np.arange(8), np.array([0, 2, 1, 3, 4, 5, 6, 7])):
+        sampler = NeighbourhoodCleaningRule(
+            n_neighbors=2, edited_nearest_neighbours=keep_all
+        )
+        sampler.fit_resample(X[order], y[order])
+        assert sorted(order[sampler.sample_indices_].tolist()) == [0, 1, 4, 5, 6, 7]

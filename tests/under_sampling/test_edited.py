@@ -28,12 +28,15 @@ EDITORS = {
 
 
 @st.composite
-def continuous_data(draw):
+def continuous_data(draw, copies=True):
     """Continuous rows (no distance ties), optionally with copied rows.
 
     A copy keeps its row's label, so the only distance ties are between copies
     of a row, and exchanging two copies changes no label in any neighbourhood:
-    every decision of imbalanced-learn is then free of tie effects.
+    every ``kind_sel="all"`` decision of imbalanced-learn is then free of tie
+    effects. A ``"mode"`` vote is not: copies tied at the k-th distance all
+    vote here (the tie-inclusive rule), only those its search returns first
+    vote in imbalanced-learn, so ``"mode"`` is compared without copies.
     """
     n_classes = draw(st.integers(2, 3))
     sizes = [draw(st.integers(8, 30))] + [
@@ -45,7 +48,7 @@ def continuous_data(draw):
     y = rng.permutation(np.repeat(np.arange(n_classes), sizes))
     centres = rng.normal(scale=1.5, size=(n_classes, n_features))
     X = centres[y] + rng.normal(size=(len(y), n_features))
-    if draw(st.booleans()):
+    if copies and draw(st.booleans()):
         source = rng.integers(0, len(y), size=len(y) // 4)
         target = rng.integers(0, len(y), size=len(y) // 4)
         X[target], y[target] = X[source], y[source]
@@ -69,14 +72,13 @@ def stable_strategies(y):
 
 @pytest.mark.parametrize("name", sorted(EDITORS))
 @given(
-    data=continuous_data(),
     k=st.integers(1, 4),
     kind_sel=st.sampled_from(["all", "mode"]),
     choice=st.data(),
 )
-def test_same_rows_as_imbalanced_learn(name, data, k, kind_sel, choice):
+def test_same_rows_as_imbalanced_learn(name, k, kind_sel, choice):
     """Check exact agreement with imbalanced-learn (indices, order, n_iter_)."""
-    X, y = data
+    X, y = choice.draw(continuous_data(copies=kind_sel == "all"))
     strategy = choice.draw(stable_strategies(y))
     ours, theirs = EDITORS[name]
     params = {"n_neighbors": k, "kind_sel": kind_sel, "sampling_strategy": strategy}
@@ -250,3 +252,101 @@ def test_too_many_neighbours_is_refused_early(name):
         r"4\. Lower n_neighbors\.",
     ):
         EDITORS[name][0](n_neighbors=4).fit_resample(X, y)
+
+
+# -- distance ties: the tie-inclusive rule -----------------------------------------
+@st.composite
+def discrete_data(draw):
+    """Rows full of exact distance ties: small integers or one-hot columns,
+    duplicated rows (within and across classes), two or three classes."""
+    n = draw(st.integers(12, 60))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    if draw(st.booleans()):
+        X = rng.integers(0, 3, size=(n, draw(st.integers(1, 4))))
+    else:
+        levels = rng.integers(2, 4, size=draw(st.integers(1, 3)))
+        X = np.hstack([np.eye(m)[rng.integers(0, m, size=n)] for m in levels])
+    copies = rng.integers(0, n, size=n // 4)
+    X[rng.integers(0, n, size=n // 4)] = X[copies]
+    y = rng.integers(0, draw(st.integers(2, 3)), size=n)
+    return X.astype(draw(st.sampled_from([np.float32, np.float64]))), y
+
+
+def kept_rows(X, y, indices):
+    """The kept rows as a multiset of (values, label): what row order cannot see."""
+    return Counter((*X[i].tolist(), y[i].item()) for i in indices)
+
+
+def brute_force_enn(X, y, k, kind_sel):
+    """One ENN pass on every class, with tie-inclusive neighbourhoods."""
+    sq = ((X[:, None, :].astype(float) - X[None, :, :]) ** 2).sum(axis=-1)
+    np.fill_diagonal(sq, np.inf)
+    kth = np.sort(sq, axis=1)[:, k - 1 : k]
+    keep = []
+    for i, inside in enumerate(sq <= kth):
+        labels = y[inside]
+        if kind_sel == "all":
+            keep.append(bool(np.all(labels == y[i])))
+        else:
+            keep.append(np.argmax(np.bincount(labels, minlength=3)) == y[i])
+    return np.flatnonzero(keep)
+
+
+@given(
+    data=discrete_data(), k=st.integers(1, 4), kind_sel=st.sampled_from(["all", "mode"])
+)
+def test_enn_keeps_rows_by_tie_inclusive_neighbourhoods(data, k, kind_sel):
+    """Check ENN against a brute force where every row tied with the k-th
+    neighbour takes part (the lower-index rule disagreed on such data)."""
+    X, y = data
+    assume(len(np.unique(y)) > 1)
+    sampler = EditedNearestNeighbours(n_neighbors=k, kind_sel=kind_sel,
+                                      sampling_strategy="all")  # fmt: skip
+    sampler.fit_resample(X, y)
+    expected = brute_force_enn(X, y, k, kind_sel)
+    np.testing.assert_array_equal(np.sort(sampler.sample_indices_), expected)
+
+
+@pytest.mark.parametrize("name", sorted(EDITORS))
+@given(
+    data=discrete_data(),
+    k=st.integers(1, 4),
+    kind_sel=st.sampled_from(["all", "mode"]),
+    seed=st.integers(0, 2**16),
+)
+def test_kept_rows_do_not_depend_on_row_order(name, data, k, kind_sel, seed):
+    """Check that permuting the rows keeps the same rows (values and labels),
+    on data full of distance ties, with the engine and with an estimator."""
+    X, y = data
+    assume(len(np.unique(y)) > 1)
+    order = np.random.default_rng(seed).permutation(len(y))
+    cls = EDITORS[name][0]
+    for n_neighbors in (k, NearestNeighbors(n_neighbors=k + 1)):
+        params = {"n_neighbors": n_neighbors, "kind_sel": kind_sel,
+                  "sampling_strategy": "all"}  # fmt: skip
+        first, shuffled = cls(**params), cls(**params)
+        first.fit_resample(X, y)
+        shuffled.fit_resample(X[order], y[order])
+        assert kept_rows(X, y, first.sample_indices_) == kept_rows(
+            X[order], y[order], shuffled.sample_indices_
+        )
+
+
+def test_a_tie_at_the_kth_neighbour_takes_part():
+    """Check the rule on a row with two equally near neighbours of other labels.
+
+    Row 0 has rows 1 (class 0) and 2 (class 1) at distance 1: with one
+    neighbour, both are its neighbourhood, so "all" removes it and "mode"
+    (a tie of classes, to the smallest label) keeps it, whatever the order.
+    """
+    X = np.array([[0.0], [1.0], [-1.0], [1.0], [-1.0], [9.0], [9.0]])
+    y = np.array([0, 0, 1, 0, 1, 1, 1])
+    for order in (np.arange(7), np.array([0, 2, 1, 4, 3, 6, 5])):
+        enn_all = EditedNearestNeighbours(n_neighbors=1, sampling_strategy=[0])
+        enn_all.fit_resample(X[order], y[order])
+        assert 0 not in order[enn_all.sample_indices_]
+        enn_mode = EditedNearestNeighbours(
+            n_neighbors=1, kind_sel="mode", sampling_strategy=[0]
+        )
+        enn_mode.fit_resample(X[order], y[order])
+        assert 0 in order[enn_mode.sample_indices_]

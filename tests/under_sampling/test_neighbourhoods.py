@@ -9,31 +9,39 @@ from scipy import sparse
 from imbestimators.under_sampling import _neighbourhoods
 from imbestimators.under_sampling._neighbourhoods import (
     exact_sq_distances,
+    nearest_in,
     rows_with_own_class_first,
     tomek_link_mask,
 )
 
 
-def brute_order(X, i):
-    """Rows other than i by (squared distance, index): the documented tie rule."""
+def brute_sq(X, i):
     X = np.asarray(X, dtype=np.float64)
-    sq = ((X - X[i]) ** 2).sum(axis=1)
-    others = np.delete(np.arange(len(X)), i)
-    return others[np.lexsort((others, sq[others]))]
+    return ((X - X[i]) ** 2).sum(axis=1)
 
 
 def brute_own_class_first(X, codes, i, k):
-    """min(k, number of rows of i's class before its first row of another class)."""
-    order = brute_order(X, i)
-    other = np.flatnonzero(codes[order] != codes[i])
-    n_before = other[0] if other.size else len(order)
-    return min(k, n_before)
+    """min(k, rows of i's class strictly closer than its nearest other-class row).
+
+    The tie-inclusive rule: i's k-neighbourhood (every row as close as the
+    k-th) is all of its class exactly when this reaches k.
+    """
+    sq = brute_sq(X, i)
+    other = codes != codes[i]
+    radius = sq[other].min() if other.any() else np.inf
+    same = ~other
+    same[i] = False
+    return min(k, int(np.count_nonzero(same & (sq < radius))))
 
 
 def brute_tomek(X, codes):
-    nearest = np.array([brute_order(X, i)[0] for i in range(len(X))])
-    mutual = nearest[nearest] == np.arange(len(X))
-    return mutual & (codes[nearest] != codes)
+    """Tomek's definition: x, y of different classes with no z strictly closer
+    to either than d(x, y); ties make a row part of several links."""
+    sq = np.array([brute_sq(X, i) for i in range(len(X))])
+    np.fill_diagonal(sq, np.inf)
+    nearest = sq.min(axis=1)
+    link = (codes[:, None] != codes[None, :]) & (sq == nearest[:, None])
+    return (link & (sq == nearest[None, :])).any(axis=1)
 
 
 @st.composite
@@ -57,7 +65,7 @@ def labelled_rows(draw, max_rows=60):
 
 @given(data=labelled_rows(), k=st.integers(1, 4))
 def test_rows_with_own_class_first_matches_brute_force(data, k):
-    """Check the witness count against a brute force, ties to the lower index."""
+    """Check the witness count against a brute force: rows strictly closer."""
     X, codes = data
     for code in np.unique(codes):
         rows = np.flatnonzero(codes == code)
@@ -73,7 +81,7 @@ def test_rows_with_own_class_first_matches_brute_force(data, k):
 
 @given(data=labelled_rows())
 def test_tomek_link_mask_matches_brute_force(data):
-    """Check Tomek links against mutual nearest neighbours by brute force."""
+    """Check Tomek links against Tomek's tie-inclusive definition."""
     X, codes = data
     np.testing.assert_array_equal(tomek_link_mask(X, codes), brute_tomek(X, codes))
 
@@ -128,3 +136,45 @@ def test_exact_sq_distances_are_zero_for_copies_and_chunked():
     expected = ((X[rows].astype(np.float64) - X[others]) ** 2).sum(axis=1)
     np.testing.assert_allclose(sq, expected, rtol=1e-12)
     assert exact_sq_distances(X, np.array([0]), np.array([1]))[0] == 0.0
+
+
+@given(data=labelled_rows(), k=st.integers(1, 3))
+def test_nearest_ties_are_every_other_class_row_at_the_nearest_distance(data, k):
+    """Check the optional tie-inclusive nearest rows of another class."""
+    X, codes = data
+    for code in np.unique(codes):
+        rows = np.flatnonzero(codes == code)
+        other = np.flatnonzero(codes != code)
+        found, _, (sq, ties) = rows_with_own_class_first(
+            X, rows, rows, other, k, nearest_ties=True
+        )
+        for i, row in enumerate(rows):
+            if found[i] == k:
+                assert np.isnan(sq[i])
+                continue
+            dist = brute_sq(X, row)
+            radius = dist[other].min()
+            np.testing.assert_allclose(sq[i], radius, rtol=1e-12)
+            expected = other[dist[other] == radius]
+            assert sorted(ties[i][ties[i] >= 0].tolist()) == expected.tolist()
+
+
+def test_nearest_in_with_ties_returns_every_equally_near_row():
+    """Check nearest_in's tie-inclusive form on a row between two candidates."""
+    X = np.array([[0.0], [1.0], [-1.0], [3.0], [1.0]])
+    dist, ind = nearest_in(X, np.array([0]), np.array([1, 2, 3, 4]), ties=True)
+    assert sorted(ind[0].tolist()) == [1, 2, 4]
+    assert dist[0].tolist() == [1.0, 1.0, 1.0]
+    dist, ind = nearest_in(X, np.array([0]), np.array([1, 2, 3, 4]))
+    assert ind.tolist() == [1]
+
+
+def test_tomek_links_with_ties_are_every_mutual_nearest_pair():
+    """Check a row with two equally near rows of another class: both links count.
+
+    Row 1 (class 1) is at distance 1 from rows 0 and 2 (class 0), which have
+    no closer row: the lower-index rule linked only rows 0 and 1.
+    """
+    X = np.array([[0.0], [1.0], [2.0], [10.0], [11.5], [12.0]])
+    codes = np.array([0, 1, 0, 0, 0, 0])
+    assert tomek_link_mask(X, codes).tolist() == [True, True, True, False, False, False]
