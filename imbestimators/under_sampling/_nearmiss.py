@@ -4,6 +4,7 @@ import numbers
 import warnings
 
 import numpy as np
+from scipy import sparse
 from sklearn.utils import _safe_indexing
 
 from imbestimators.base import BaseUnderSampler
@@ -91,13 +92,18 @@ class NearMiss(BaseUnderSampler):
 
     Notes
     -----
-    {neighbour_ties}
-
-    The minority class is imbalanced-learn's: among the smallest classes,
-    the one that appears first in ``y``. Equal scores keep the row that comes
-    first in ``X`` (a stable sort, as imbalanced-learn's). Distances are exact
-    (float64 from the coordinate differences); on data without ties of
-    scores, the rows kept are imbalanced-learn's.
+    Distances are exact Euclidean distances (float64 from the coordinate
+    differences), unless a neighbours estimator is given. The scores of
+    versions 1 and 2 are means of distances, which ties cannot change;
+    version 3 pre-selects, for each minority row, its ``n_neighbors_ver3``
+    nearest rows plus every row at exactly that distance (tie-inclusive, as
+    R's ``class::knn``). Equal scores are ordered by the rows' values
+    (lexicographic order of their features), then by row index among
+    identical rows, so that the rows kept do not depend on the order of the
+    rows. On data without equal scores or tied distances, the rows kept and
+    their order are imbalanced-learn's (which orders equal scores by row
+    index). The minority class is imbalanced-learn's: among the smallest
+    classes, the one that appears first in ``y``.
 
     References
     ----------
@@ -207,7 +213,7 @@ class NearMiss(BaseUnderSampler):
         else:
             # imbalanced-learn sums the distances in increasing order: same sums
             score = self._farthest(X, rows, minority, minority_index, k).sum(axis=1)
-        return rows[np.argsort(score, kind="stable")[:n_keep]]
+        return rows[best_first(X, rows, score, n_keep)]
 
     def _farthest(self, X, rows, minority, minority_index, k):
         """Distances to the ``k`` farthest minority rows, increasing."""
@@ -237,7 +243,9 @@ class NearMiss(BaseUnderSampler):
             n_jobs=self.n_jobs,
         )
         class_index = NeighborsIndex(X[rows], estimator=estimator3)
-        short_list = np.unique(query_in_chunks(class_index, k3, X, minority))
+        # every row tied with a minority row's k3-th nearest is pre-selected
+        short_list = query_in_chunks(class_index, k3, X, minority, ties="include")
+        short_list = np.unique(short_list[short_list >= 0])
         if len(short_list) < n_keep:
             warnings.warn(
                 f"NearMiss(version=3): only {len(short_list)} rows of the class are "
@@ -248,14 +256,45 @@ class NearMiss(BaseUnderSampler):
         dist, _ = query_in_chunks(
             minority_index, k, X, rows[short_list], return_distance=True
         )
-        # farthest first; the stable sort keeps equal scores in row order
-        order = np.argsort(-dist.sum(axis=1), kind="stable")[:n_keep]
+        # farthest first
+        order = best_first(X, rows[short_list], -dist.sum(axis=1), n_keep)
         return rows[short_list[order]]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.sampler_tags.sample_indices = True
         return tags
+
+
+def best_first(X, rows, score, n_keep):
+    """Positions of the ``n_keep`` smallest scores, smallest first.
+
+    Equal scores are ordered by the rows' values (lexicographic order of
+    ``X[rows]``), then by position among identical rows: which of several
+    equally scored rows is kept does not depend on the order of the rows.
+    Without equal scores this is ``np.argsort(score, kind="stable")[:n_keep]``
+    (imbalanced-learn's order).
+    """
+    order = np.argsort(score, kind="stable")
+    n_keep = min(n_keep, len(order))
+    if n_keep == 0:
+        return order[:0]
+    sorted_score = score[order]
+    # the kept rows and the rows tied with the last kept one
+    n_head = np.searchsorted(sorted_score, sorted_score[n_keep - 1], side="right")
+    head, head_score = order[:n_head], sorted_score[:n_head]
+    equal_next = head_score[1:] == head_score[:-1]
+    tied = np.zeros(n_head, dtype=bool)
+    tied[1:] |= equal_next
+    tied[:-1] |= equal_next
+    if not tied.any():
+        return order[:n_keep]
+    values = X[rows[head[tied]]]
+    values = values.toarray() if sparse.issparse(values) else np.asarray(values)
+    rank = np.zeros(n_head, dtype=np.intp)
+    # np.lexsort sorts by its last key first: the first column decides first
+    rank[np.flatnonzero(tied)[np.lexsort(values.T[::-1])]] = np.arange(tied.sum())
+    return head[np.lexsort((head, rank, head_score))][:n_keep]
 
 
 def _nearest_scores(X, rows, n_keep, minority_index, k):

@@ -5,24 +5,29 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from imblearn.under_sampling import NearMiss as ImbNearMiss
+from scipy import sparse
 from sklearn.datasets import make_classification
 from sklearn.neighbors import NearestNeighbors
 
 from imbestimators.exceptions import InsufficientSamplesWarning
 from imbestimators.under_sampling import NearMiss
+from imbestimators.under_sampling._nearmiss import best_first
 
 
 @st.composite
-def continuous_data(draw):
+def continuous_data(draw, copies=True):
     """Continuous rows in 2 to 5 dimensions, optionally with copied rows.
 
     In one dimension a row between two minority rows is at the same total
     distance from both, a structural tie of scores: at least two dimensions
     are drawn. Copies of a row get equal scores, so the two implementations
     may keep different copies: with copies, the rows kept are compared.
+    NearMiss-3 pre-selects every copy tied at a minority row's
+    ``n_neighbors_ver3``-th distance, imbalanced-learn only those its search
+    returns first: it is compared without copies.
     """
     n_classes = draw(st.integers(2, 3))
     sizes = [draw(st.integers(5, 20))] + [
@@ -35,7 +40,7 @@ def continuous_data(draw):
     X = rng.normal(size=(n_classes, n_features))[y] + rng.normal(
         size=(len(y), n_features)
     )
-    copies = draw(st.booleans())
+    copies = copies and draw(st.booleans())
     if copies:
         source = rng.integers(0, len(y), size=len(y) // 4)
         target = rng.integers(0, len(y), size=len(y) // 4)
@@ -44,15 +49,17 @@ def continuous_data(draw):
 
 
 @given(
-    data=continuous_data(),
     version=st.integers(1, 3),
     k=st.integers(1, 5),
     k3=st.integers(1, 5),
     strategy=st.sampled_from(["auto", "majority", "not minority", "all"]),
+    choice=st.data(),
 )
-def test_same_rows_as_imbalanced_learn(data, version, k, k3, strategy):
+def test_same_rows_as_imbalanced_learn(version, k, k3, strategy, choice):
     """Check agreement with imbalanced-learn: indices, or rows when copies tie."""
-    X, y, copies = data
+    X, y, copies = choice.draw(continuous_data(copies=version != 3))
+    # copies can shrink the minority below k: both refuse such data
+    assume(min(Counter(y.tolist()).values()) >= k)
     params = {
         "version": version,
         "n_neighbors": k,
@@ -173,3 +180,85 @@ def test_too_many_neighbours_ver3_name_the_class():
         r"which has 4\.",
     ):
         NearMiss(version=3, n_neighbors_ver3=5, n_neighbors=2).fit_resample(X, y)
+
+
+# -- distance ties: decisions that do not depend on row order ----------------------
+@st.composite
+def discrete_data(draw):
+    """Rows full of exact distance ties: small integers or one-hot columns,
+    duplicated rows (within and across classes), two or three classes with
+    one smallest class (imbalanced-learn's minority among equally small ones
+    is the one seen first in y: an order dependence apart from ties)."""
+    n = draw(st.integers(16, 60))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    if draw(st.booleans()):
+        X = rng.integers(0, 3, size=(n, draw(st.integers(1, 4))))
+    else:
+        levels = rng.integers(2, 4, size=draw(st.integers(1, 3)))
+        X = np.hstack([np.eye(m)[rng.integers(0, m, size=n)] for m in levels])
+    copies = rng.integers(0, n, size=n // 4)
+    X[rng.integers(0, n, size=n // 4)] = X[copies]
+    n_classes = draw(st.integers(2, 3))
+    n_minority = draw(st.integers(3, n // n_classes - 1))
+    y = np.r_[np.zeros(n_minority, int), rng.integers(1, n_classes, n - n_minority)]
+    assume(np.bincount(y)[1:].min() > n_minority)
+    return X.astype(draw(st.sampled_from([np.float32, np.float64]))), y
+
+
+def kept_rows(X, y, indices):
+    """The kept rows as a multiset of (values, label): what row order cannot see."""
+    return Counter((*X[i].tolist(), y[i].item()) for i in indices)
+
+
+@given(
+    data=discrete_data(),
+    version=st.integers(1, 3),
+    k=st.integers(1, 3),
+    k3=st.integers(1, 3),
+    seed=st.integers(0, 2**16),
+)
+def test_kept_rows_do_not_depend_on_row_order(data, version, k, k3, seed):
+    """Check that permuting the rows keeps the same rows (values and labels):
+    NearMiss-3 pre-selects every row tied with a minority row's k3-th nearest,
+    and equal scores are ordered by the rows' values."""
+    X, y = data
+    order = np.random.default_rng(seed).permutation(len(y))
+    params = {"version": version, "n_neighbors": k, "n_neighbors_ver3": k3}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsufficientSamplesWarning)
+        first, shuffled = NearMiss(**params), NearMiss(**params)
+        first.fit_resample(X, y)
+        shuffled.fit_resample(X[order], y[order])
+    assert kept_rows(X, y, first.sample_indices_) == kept_rows(
+        X[order], y[order], shuffled.sample_indices_
+    )
+
+
+def test_equal_scores_are_ordered_by_the_rows_values():
+    """Check the tie rule of the kept rows: equal scores, smaller values first.
+
+    Rows 1 to 4 are all at distance 1 from the one minority row: NearMiss-1
+    keeps the two lexicographically smallest, in any order of the rows.
+    """
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, -1.0], [-1.0, 0.0]])
+    y = np.array([0, 1, 1, 1, 1])
+    for order in (np.arange(5), np.array([0, 2, 1, 4, 3])):
+        sampler = NearMiss(n_neighbors=1, sampling_strategy={1: 2})
+        sampler.fit_resample(X[order], y[order])
+        assert order[sampler.sample_indices_].tolist() == [0, 4, 3]
+
+
+def test_best_first_without_equal_scores_is_a_stable_argsort():
+    """Check best_first against np.argsort where no score repeats, and its
+    value order where they do (sparse rows too)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    score = rng.random(50)
+    np.testing.assert_array_equal(
+        best_first(X, np.arange(50), score, 20), np.argsort(score)[:20]
+    )
+    score = np.repeat([1.0, 0.5], 25)
+    picked = best_first(sparse.csr_matrix(X), np.arange(50), score, 30)
+    expected = 25 + np.lexsort(X[25:].T[::-1])
+    np.testing.assert_array_equal(picked[:25], expected)
+    np.testing.assert_array_equal(picked[25:], np.lexsort(X[:25].T[::-1])[:5])
