@@ -289,6 +289,9 @@ def imbalance_report(y, X=None, cv=None, *, groups=None, n_neighbors=5):
         Neighbours of the typology. The published thresholds are for 5:
         4-5 neighbours of the same class make a safe example, 2-3 borderline,
         1 rare, 0 an outlier; for another value the same fractions are used.
+        Rows tied with the ``n_neighbors``-th nearest are all counted (the
+        type is then read from the share of the row's class among them), so
+        that the typology does not depend on the order of the rows.
 
     Returns
     -------
@@ -430,27 +433,38 @@ def _neighbour_limits(available):
 
 
 def _typology(X, y, majority, n_neighbors):
-    """Safe/borderline/rare/outlier counts of every non-majority class."""
+    """Safe/borderline/rare/outlier counts of every non-majority class.
+
+    A row's neighbourhood is tie-inclusive: its ``n_neighbors`` nearest rows
+    and every row at exactly the ``n_neighbors``-th distance, so that the
+    types do not depend on the order of the rows (on binary or one-hot
+    features, ties are the rule). The type is read from the share of the
+    row's class in that neighbourhood.
+    """
     if len(y) <= n_neighbors:
         return None
     index = NeighborsIndex(X)
+    classes, codes = np.unique(y, return_inverse=True)
+    codes = codes.reshape(-1)
     typology = {}
-    for klass in np.unique(y).tolist():
+    for code, klass in enumerate(classes.tolist()):
         if klass == majority:
             continue
-        rows = np.flatnonzero(y == klass)
-        neighbours = index.kneighbors(n_neighbors, query=X[rows], exclude=rows)
-        same = (y[neighbours] == klass).sum(axis=1)
-        types = _types(same, n_neighbors)
+        rows = np.flatnonzero(codes == code)
+        counts = index.label_counts(n_neighbors, codes, X[rows], exclude=rows)
+        share = counts[:, code] / counts.sum(axis=1)
+        types = _types(share)
         typology[klass] = {name: int((types == name).sum()) for name in TYPOLOGY}
     return typology
 
 
-def _types(same, n_neighbors):
-    """Napierala and Stefanowski's thresholds, as fractions of 5 neighbours."""
-    fraction = same / n_neighbors
+def _types(share):
+    """Napierala and Stefanowski's thresholds (4-5, 2-3, 1, 0 of 5 neighbours).
+
+    As shares of the neighbourhood: 0.8, 0.4, 0.2.
+    """
     return np.select(
-        [fraction >= 0.8, fraction >= 0.4, fraction >= 0.2],
+        [share >= 0.8, share >= 0.4, share >= 0.2],
         ["safe", "borderline", "rare"],
         default="outlier",
     )

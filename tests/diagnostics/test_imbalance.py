@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
 from sklearn.neighbors import NearestNeighbors
 
@@ -112,7 +113,7 @@ def test_groups_are_passed_to_the_splitter():
 )
 def test_typology_thresholds(same, kind):
     """Check Napierala and Stefanowski's thresholds on 5 neighbours."""
-    assert _types(np.array([same]), 5).tolist() == [kind]
+    assert _types(np.array([same]) / 5).tolist() == [kind]
 
 
 def test_typology_on_a_constructed_data_set():
@@ -149,7 +150,7 @@ def test_typology_equals_brute_force_neighbours(data):
     for klass, types in report.typology.items():
         rows = np.flatnonzero(y == klass)
         same = [(y[[j for j in ind[i] if j != i][:5]] == klass).sum() for i in rows]
-        expected = _types(np.array(same), 5).tolist()
+        expected = _types(np.array(same) / 5).tolist()
         assert types == {name: expected.count(name) for name in types}
 
 
@@ -227,3 +228,52 @@ def test_parameter_validation():
     """Check that a bad n_neighbors names the parameter."""
     with pytest.raises(InvalidParameterError, match="'n_neighbors' parameter"):
         imbalance_report([0, 1], n_neighbors=0)
+
+
+@settings(max_examples=15)
+@given(data=imbalanced_datasets(n_classes=(2, 3), ties=True, duplicates=True))
+def test_typology_counts_every_neighbour_tied_with_the_kth(data):
+    """Check the typology on data with ties against a brute force: the share of
+    the row's class among every row as close as its 5th nearest."""
+    X, y = data
+    X = X.astype(np.float64)
+    report = imbalance_report(y, X, cv=2)
+    if len(y) <= 5:
+        return
+    sq = ((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=-1)
+    np.fill_diagonal(sq, np.inf)
+    inside = sq <= np.sort(sq, axis=1)[:, 4:5]
+    for klass, types in report.typology.items():
+        rows = np.flatnonzero(y == klass)
+        share = [np.mean(y[inside[i]] == klass) for i in rows]
+        expected = _types(np.array(share)).tolist()
+        assert types == {name: expected.count(name) for name in types}
+
+
+@settings(max_examples=15)
+@given(
+    data=imbalanced_datasets(n_classes=(2, 3), ties=True, duplicates=True),
+    seed=st.integers(0, 2**16),
+)
+def test_typology_does_not_depend_on_row_order(data, seed):
+    """Check that permuting the rows gives the same typology."""
+    X, y = data
+    order = np.random.default_rng(seed).permutation(len(y))
+    first = imbalance_report(y, X, cv=2).typology
+    assert imbalance_report(y[order], X[order], cv=2).typology == first
+
+
+def test_typology_of_rows_with_tied_neighbours():
+    """Check minority rows whose 5th neighbour ties with more rows.
+
+    Row 0 has the two other minority rows at distance 1, then six majority
+    rows at distance 2: all eight count, 2 of 8 of its class (0.25): rare;
+    rows 1 and 2 similarly see 2 of 6 and 2 of 7. The lower-index rule
+    counted 2 of 5 for rows 0 and 1 (borderline) in this order of the rows.
+    """
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [2.0, 0.0], [0.0, 2.0],
+                  [-2.0, 0.0], [0.0, -2.0], [2.0, 0.0], [-2.0, 0.0],
+                  [9.0, 9.0], [9.0, 9.5], [9.5, 9.0], [9.5, 9.5]])  # fmt: skip
+    y = np.array([1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    report = imbalance_report(y, X, cv=2)
+    assert report.typology == {1: {"safe": 0, "borderline": 0, "rare": 3, "outlier": 0}}
