@@ -36,7 +36,10 @@ class ClusterCentroids(BaseUnderSampler):
     estimator : estimator object, default=None
         A clustering estimator with an ``n_clusters`` parameter and a fitted
         ``cluster_centers_`` attribute. None means
-        :class:`~sklearn.cluster.KMeans` with ``random_state``.
+        :class:`~sklearn.cluster.KMeans` with ``random_state``. As in
+        imbalanced-learn, an estimator without ``n_clusters`` raises a
+        ValueError before any work, and one without ``cluster_centers_``
+        after fit a RuntimeError.
 
     voting : {"auto", "hard", "soft"}, default="auto"
         ``"soft"``: the centres themselves; ``"hard"``: the nearest row of
@@ -139,21 +142,26 @@ class ClusterCentroids(BaseUnderSampler):
         estimator = clone(self.estimator)
         if "n_clusters" not in estimator.get_params():
             raise ValueError(
-                "ClusterCentroids: estimator must be a clustering estimator with an "
-                f"n_clusters parameter and a fitted cluster_centers_; got "
-                f"{self.estimator!r}."
+                "ClusterCentroids: `estimator` should be a clustering estimator "
+                "exposing a parameter `n_clusters` and a fitted parameter "
+                f"`cluster_centers_`; got {self.estimator!r}, which has no "
+                "n_clusters. Use e.g. KMeans or MiniBatchKMeans."
             )
         return estimator
 
     def _centres(self, X_class, n_clusters):
         """Centres of ``n_clusters`` clusters of one class, or their nearest rows."""
-        self.estimator_.set_params(n_clusters=n_clusters)
+        self.estimator_.set_params(n_clusters=int(n_clusters))
         self.estimator_.fit(X_class)
         centres = getattr(self.estimator_, "cluster_centers_", None)
         if centres is None:
-            raise ValueError(
-                "ClusterCentroids: the estimator has no cluster_centers_ after "
-                f"fit; got {self.estimator_!r}."
+            # RuntimeError, as imbalanced-learn raises: the problem shows only
+            # after fit, in an estimator that passed the n_clusters check
+            raise RuntimeError(
+                "ClusterCentroids: `estimator` should be a clustering estimator "
+                "exposing a fitted parameter `cluster_centers_`; "
+                f"{self.estimator_!r} has none after fit. Use e.g. KMeans or "
+                "MiniBatchKMeans."
             )
         if self.voting_ == "hard":
             X_num = numeric_view(X_class)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from imblearn.under_sampling import ClusterCentroids as ImbClusterCentroids
 from scipy import sparse
+from sklearn.base import BaseEstimator
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
@@ -81,8 +82,42 @@ def test_custom_estimator_and_dataframe_dtypes():
 def test_estimator_without_n_clusters_is_refused():
     """Check the message for an estimator that cannot be given n_clusters."""
     X, y = data()
-    with pytest.raises(ValueError, match="estimator must be a clustering estimator"):
+    with pytest.raises(
+        ValueError,
+        match=r"`estimator` should be a clustering estimator exposing a parameter "
+        r"`n_clusters`.*got LogisticRegression\(\), which has no n_clusters",
+    ):
         ClusterCentroids(estimator=LogisticRegression()).fit_resample(X, y)
+
+
+class _ClustererWithoutCentres(BaseEstimator):
+    """A clusterer with n_clusters, fit and predict, but no cluster_centers_."""
+
+    def __init__(self, n_clusters=2):
+        self.n_clusters = n_clusters
+
+    def fit(self, X, y=None):
+        self.labels_ = np.arange(len(X)) % self.n_clusters
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X), dtype=int)
+
+
+def test_estimator_without_cluster_centers_raises_runtime_error():
+    """Check that a clusterer without cluster_centers_ after fit raises RuntimeError.
+
+    imbalanced-learn raises RuntimeError there (its own test checks it); the
+    message names the estimator.
+    """
+    X, y = data()
+    sampler = ClusterCentroids(estimator=_ClustererWithoutCentres())
+    with pytest.raises(
+        RuntimeError,
+        match=r"exposing a fitted parameter `cluster_centers_`; "
+        r"_ClustererWithoutCentres\(n_clusters=\d+\) has none after fit",
+    ):
+        sampler.fit_resample(X, y)
 
 
 def test_one_generator_for_all_classes():
