@@ -1,6 +1,7 @@
 """What SMOTEENN and SMOTETomek share: an over-sampler followed by a cleaner."""
 
 import numbers
+import warnings
 
 from imblearn.base import BaseSampler
 from sklearn.base import clone
@@ -45,6 +46,16 @@ class BaseCombined(_SamplerMixin, BaseSampler):
                 random_state=self.random_state,
             )
         step = _checked_clone(self, "smote", self.smote, _OVER, "an over-sampler")
+        if not _is_default(self.sampling_strategy):
+            # imbalanced-learn ignores it silently: the user's step decides
+            warnings.warn(
+                f"{type(self).__name__}: sampling_strategy="
+                f"{self.sampling_strategy!r} is ignored because smote is given; "
+                "the smote step's own sampling_strategy "
+                f"({step.get_params().get('sampling_strategy')!r}) applies. Set "
+                "sampling_strategy on the smote step instead.",
+                UserWarning,
+            )
         return self._seeded(step)
 
     def _cleaner(self):
@@ -78,6 +89,10 @@ class BaseCombined(_SamplerMixin, BaseSampler):
             over, "sampling_strategy_", self.sampling_strategy_
         )
         return cleaner.fit_resample(X_res, y_res)
+
+
+def _is_default(sampling_strategy):
+    return isinstance(sampling_strategy, str) and sampling_strategy == "auto"
 
 
 def _checked_clone(combined, name, sampler, kinds, expected):

@@ -99,6 +99,21 @@ def test_default_steps_use_sampling_strategy_and_random_state(combined):
 
 
 @pytest.mark.parametrize("combined", [SMOTEENN, SMOTETomek])
+def test_sampling_strategy_beside_a_given_smote_warns(combined):
+    """Check a sampling_strategy that the given smote step overrides is not silent.
+
+    imbalanced-learn ignores it without a word; the step's own strategy applies.
+    """
+    X, y = dataset(0, 2)
+    sampler = combined(
+        smote=SMOTE(sampling_strategy=1.0, random_state=0), sampling_strategy=0.5
+    )
+    with pytest.warns(UserWarning, match=r"sampling_strategy=0.5 is ignored"):
+        sampler.fit_resample(X, y)
+    assert sampler.sampling_strategy_ == sampler.smote_.sampling_strategy_
+
+
+@pytest.mark.parametrize("combined", [SMOTEENN, SMOTETomek])
 def test_swapped_steps_are_refused(combined):
     """Check the messages when a cleaner is given as over-sampler and vice versa."""
     X, y = dataset(0, 2)
