@@ -66,6 +66,12 @@ class ADASYN(BaseSMOTE):
     (imbalanced-learn raises a ``RuntimeError``). As for :class:`SMOTE`, every
     column must be numeric; non-numeric columns are refused, by name.
 
+    A row's weight is the share of other classes in its tie-inclusive
+    neighbourhood: the ``n_neighbors`` nearest rows plus every row at the same
+    distance as the last of them (as R's ``class::knn`` votes), so the weights
+    do not depend on the order of the rows. On data without distance ties they
+    are exactly imbalanced-learn's.
+
     References
     ----------
     .. [1] H. He, Y. Bai, E. A. Garcia, S. Li, "ADASYN: Adaptive synthetic
@@ -135,10 +141,17 @@ class ADASYN(BaseSMOTE):
         return hardness
 
     def _hardness(self, index, X, y, klass):
-        """Number of other-class rows among each class row's k nearest (He et al.)."""
+        """Share of other classes among each class row's k nearest (He et al.).
+
+        The neighbourhood is tie-inclusive (every row at the k-th distance
+        counts), so the weights do not depend on the order of the rows.
+        """
         class_indices = np.flatnonzero(y == klass)
-        neighbors = index.kneighbors(self._k, X[class_indices], exclude=class_indices)
-        return np.count_nonzero(y[neighbors] != klass, axis=1)
+        counts = index.label_counts(
+            self._k, y != klass, X[class_indices], exclude=class_indices, n_labels=2
+        )
+        # the share times k: without ties, exactly the count of other-class rows
+        return counts[:, 1] * (self._k / counts.sum(axis=1))
 
     def _fallback_message(self, classes):
         listing = ", ".join(

@@ -166,6 +166,11 @@ class BorderlineSMOTE(BaseSMOTE):
     ``"borderline-2"`` the step towards another class is uniform in [0, 0.5)
     as in the paper; imbalanced-learn multiplies it by a second uniform draw.
 
+    The danger test counts the tie-inclusive neighbourhood: the
+    ``m_neighbors`` nearest rows plus every row at the same distance as the
+    last of them, so the rows in danger do not depend on the order of the
+    rows. On data without distance ties they are exactly imbalanced-learn's.
+
     References
     ----------
     .. [1] H. Han, W.-Y. Wang, B.-H. Mao, "Borderline-SMOTE: a new
@@ -253,18 +258,27 @@ class BorderlineSMOTE(BaseSMOTE):
 
     def _danger(self, index, X, y, klass):
         """Han et al.: a row is in danger when m/2 <= m' < m of its m nearest
-        neighbours (all classes) belong to other classes."""
+        neighbours (all classes) belong to other classes; with rows tied at the
+        m-th distance, when half or more, but not all, of its tie-inclusive
+        neighbourhood does."""
         class_indices = np.flatnonzero(y == klass)
         m = self._m
-        neighbors = index.kneighbors(m, X[class_indices], exclude=class_indices)
-        n_other = np.count_nonzero(y[neighbors] != klass, axis=1)
-        danger = (n_other >= m / 2) & (n_other < m)
+        # tie-inclusive: every row at the m-th distance counts, so the danger
+        # set does not depend on the order of the rows
+        neighbors = index.kneighbors(
+            m, X[class_indices], exclude=class_indices, ties="include"
+        )
+        listed = neighbors >= 0
+        n_other = np.count_nonzero(listed & (y[neighbors] != klass), axis=1)
+        size = np.count_nonzero(listed, axis=1)
+        # 1/2 <= share of other classes < 1
+        danger = (2 * n_other >= size) & (n_other < size)
         return _Danger(
             indices=class_indices[danger],
             positions=np.flatnonzero(danger),
-            m_neighbors=neighbors[danger],
-            n_safe=int(np.count_nonzero(n_other < m / 2)),
-            n_noise=int(np.count_nonzero(n_other == m)),
+            m_neighbors=neighbors[danger][:, :m],
+            n_safe=int(np.count_nonzero(2 * n_other < size)),
+            n_noise=int(np.count_nonzero(n_other == size)),
         )
 
     def _check_fallback_sizes(self, y, fallback):

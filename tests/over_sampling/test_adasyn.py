@@ -4,6 +4,8 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from imblearn.over_sampling import ADASYN as ImbADASYN
 from sklearn.datasets import make_classification
 
@@ -145,3 +147,34 @@ def test_largest_remainder(weights, total, expected):
     counts = largest_remainder(np.array(weights), total)
     assert counts.tolist() == expected
     assert counts.sum() == total
+
+
+@st.composite
+def discrete_data(draw):
+    """Rows full of exact distance ties: small integers or one-hot columns,
+    duplicated rows, a minority class of at least 8 rows."""
+    n = draw(st.integers(30, 80))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    if draw(st.booleans()):
+        X = rng.integers(0, 3, size=(n, draw(st.integers(1, 4))))
+    else:
+        levels = rng.integers(2, 4, size=draw(st.integers(1, 3)))
+        X = np.hstack([np.eye(m)[rng.integers(0, m, size=n)] for m in levels])
+    X[rng.integers(0, n, size=n // 4)] = X[rng.integers(0, n, size=n // 4)]
+    y = (np.arange(n) < draw(st.integers(8, n // 3))).astype(int)
+    return X.astype(draw(st.sampled_from([np.float32, np.float64]))), y
+
+
+@given(data=discrete_data(), k=st.integers(1, 6), seed=st.integers(0, 2**16))
+def test_adasyn_weights_do_not_depend_on_row_order(data, k, seed):
+    """Check that permuting the rows permutes ADASYN's hardness (tie-inclusive)."""
+    X, y = data
+    order = np.random.default_rng(seed).permutation(len(y))
+    sampler = ADASYN(n_neighbors=k).fit(X, y)
+    sampler.sampling_strategy_ = {1: 10}
+    hardness = sampler._plan(X, y)[1]
+    shuffled = sampler._plan(X[order], y[order])[1]
+    rows = np.flatnonzero(y == 1)
+    # rank of each class row among the class rows, in the shuffled order
+    position = np.argsort(np.argsort(np.argsort(order)[rows]))
+    np.testing.assert_array_equal(hardness, shuffled[position])

@@ -5,6 +5,8 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from imblearn.over_sampling import BorderlineSMOTE as ImbBorderlineSMOTE
 from imblearn.pipeline import make_pipeline
 from scipy import sparse
@@ -353,3 +355,22 @@ def test_borderline_m_neighbors_larger_than_data():
             ValueError, match="m_neighbors=10 needs at least 11 samples"
         ):
             BorderlineSMOTE(k_neighbors=2).fit_resample(X, y)
+
+
+from tests.over_sampling.test_adasyn import discrete_data  # noqa: E402
+
+
+@given(data=discrete_data(), m=st.integers(1, 8), seed=st.integers(0, 2**16))
+def test_borderline_danger_set_does_not_depend_on_row_order(data, m, seed):
+    """Check that permuting the rows keeps the same rows in danger."""
+    X, y = data
+    order = np.random.default_rng(seed).permutation(len(y))
+    first = BorderlineSMOTE(m_neighbors=m, k_neighbors=3, random_state=0)
+    shuffled = BorderlineSMOTE(m_neighbors=m, k_neighbors=3, random_state=0)
+    first.fit_resample(X, y)
+    shuffled.fit_resample(X[order], y[order])
+    danger = Counter(map(tuple, X[first.in_danger_indices_[1]].tolist()))
+    danger_shuffled = Counter(
+        map(tuple, X[order][shuffled.in_danger_indices_[1]].tolist())
+    )
+    assert danger == danger_shuffled
