@@ -5,7 +5,9 @@ import math
 import numpy as np
 from scipy import sparse
 from sklearn.base import clone
+from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import check_array, check_random_state
+from sklearn.utils.sparsefuncs import mean_variance_axis
 from sklearn.utils.validation import _num_samples
 
 from imbestimators.base import neighbors_estimator
@@ -50,8 +52,9 @@ class SMOTENC(SMOTE):
         A one-hot encoder (``fit_transform``/``inverse_transform`` and a
         ``categories_`` attribute, e.g. ``OneHotEncoder(handle_unknown=
         "ignore")``) that defines the one-hot embedding of the categorical
-        columns in the neighbour search. ``None`` encodes them internally. It
-        must keep one column per category.
+        columns in the neighbour search. ``None`` encodes them internally
+        (with the same distances as a one-hot encoder). It must keep one
+        column per category.
 
     {sampling_strategy_over}
 
@@ -71,7 +74,11 @@ class SMOTENC(SMOTE):
         For each resampled class, the median standard deviation of its
         numerical columns.
     categorical_encoder_ : estimator or None
-        The fitted clone of ``categorical_encoder``.
+        The fitted clone of ``categorical_encoder``; with
+        ``categorical_encoder=None``, as in imbalanced-learn, a
+        ``OneHotEncoder(handle_unknown="ignore")`` fitted on the categorical
+        columns (None only when scikit-learn's encoders refuse their values:
+        a column mixing strings with numbers or with ``pd.NA``).
     n_features_in_ : int
         Number of features seen during ``fit_resample``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -88,6 +95,13 @@ class SMOTENC(SMOTE):
     ``string``) and ``category`` included; integer numerical columns receive
     rounded interpolations. Missing values are allowed in categorical columns
     (they form a category of their own), not in numerical ones.
+
+    Sparse input (CSR or CSC, a SciPy matrix or array, or a DataFrame whose
+    columns are all sparse) gives sparse output in the same format and
+    container, with the rows the same data gives dense (up to floating-point
+    rounding); the numerical columns stay sparse throughout, the categorical
+    ones are read densely, column by column. imbalanced-learn returns CSR for
+    CSC input.
 
     References
     ----------
@@ -144,19 +158,16 @@ class SMOTENC(SMOTE):
         from imblearn.utils import check_target_type
 
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        if sparse.issparse(X) or (
-            is_pandas_frame(X) and any(hasattr(d, "sparse") for d in X.dtypes)
-        ):
-            raise TypeError(
-                "SMOTENC does not accept sparse X: categorical columns are "
-                "copied value by value. Convert X to a dense array or DataFrame."
-            )
         if _num_samples(X) < 1:
             raise ValueError(
                 f"X has {_num_samples(X)} samples; at least 1 is required."
             )
-        if not is_pandas_frame(X):
-            X = check_array(X, dtype=None, ensure_all_finite=False)
+        if is_pandas_frame(X):
+            _check_sparse_frame(X)
+        else:
+            X = check_array(
+                X, dtype=None, accept_sparse=["csr", "csc"], ensure_all_finite=False
+            )
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
         return X, np.asarray(y), binarize_y
 
@@ -179,6 +190,7 @@ class SMOTENC(SMOTE):
         super().fit(X, y)
         X_checked, _, _ = self._check_X_y(X, y)
         self._resolve_columns(X_checked)
+        X_checked = _sparse_frame_to_matrix(X_checked)
         self._continuous_part(X_checked)
         for j in self.categorical_features_:
             _codes(_column(X_checked, j))
@@ -190,23 +202,28 @@ class SMOTENC(SMOTE):
         categorical = _categorical_indices(self.categorical_features, X)
         if categorical.size == 0:
             raise ValueError(
-                "SMOTENC needs at least one categorical feature; categorical_features="
-                f"{self.categorical_features!r} selects none. Use SMOTE for purely "
-                "numerical data."
+                "SMOTE-NC is not designed to work only with numerical features: "
+                f"categorical_features={self.categorical_features!r} selects none "
+                f"of the {n_features} columns, and SMOTENC needs at least one "
+                "categorical feature. Use SMOTE for purely numerical data."
             )
         if categorical.size == n_features:
             raise ValueError(
-                "SMOTENC needs at least one numerical feature, but all "
-                f"n_features={n_features} columns are categorical. Use imblearn's "
+                "SMOTE-NC is not designed to work only with categorical features: "
+                f"all n_features={n_features} columns are categorical, and SMOTENC "
+                "needs at least one numerical feature. Use imbalanced-learn's "
                 "SMOTEN for purely categorical data."
             )
         self.categorical_features_ = categorical
         self.continuous_features_ = np.setdiff1d(np.arange(n_features), categorical)
 
     def _continuous_part(self, X):
+        """The numerical columns as floats: an array, or CSR for sparse X."""
         part = _columns(X, self.continuous_features_)
         try:
-            return check_array(part, dtype=[np.float64, np.float32])
+            return check_array(
+                part, accept_sparse="csr", dtype=[np.float64, np.float32]
+            )
         except ValueError as exc:
             raise ValueError(
                 "SMOTENC: the numerical columns "
@@ -218,10 +235,11 @@ class SMOTENC(SMOTE):
     # -- resampling -------------------------------------------------------------
     def _fit_resample(self, X, y):
         self._resolve_columns(X)
+        X = _sparse_frame_to_matrix(X)
         X_cont = self._continuous_part(X)
         cat_columns = [_column(X, j) for j in self.categorical_features_]
         self._check_sizes(y)
-        one_hot = self._fit_encoder(cat_columns)
+        one_hot = self._fit_encoder(X, X_cont.dtype)
         rng = check_random_state(self.random_state)
         self.median_std_ = {}
         blocks = []
@@ -231,19 +249,35 @@ class SMOTENC(SMOTE):
             )
         return self._assemble(X, y, X_cont, cat_columns, blocks)
 
-    def _fit_encoder(self, cat_columns):
+    def _fit_encoder(self, X, dtype):
+        """Fit ``categorical_encoder_``; the one-hot matrix it defines, if given.
+
+        Without an encoder, the neighbour search uses an internal one-hot
+        encoding (per class, the same distances); ``categorical_encoder_`` is
+        then the OneHotEncoder imbalanced-learn would have used, fitted on the
+        same columns.
+        """
+        X_cat = _columns(X, self.categorical_features_)
+        if sparse.issparse(X_cat):
+            X_cat = X_cat.toarray()
         if self.categorical_encoder is None:
-            self.categorical_encoder_ = None
+            encoder = OneHotEncoder(handle_unknown="ignore", dtype=dtype)
+            try:
+                self.categorical_encoder_ = encoder.fit(X_cat)
+            except TypeError:
+                # a column mixing strings with numbers or with pd.NA: scikit-learn
+                # cannot sort it (imbalanced-learn fails here); our codes can
+                self.categorical_encoder_ = None
             return None
         self.categorical_encoder_ = clone(self.categorical_encoder)
-        stacked = np.column_stack(cat_columns)
-        encoded = self.categorical_encoder_.fit_transform(stacked)
+        encoded = self.categorical_encoder_.fit_transform(X_cat)
         n_categories = sum(len(c) for c in self.categorical_encoder_.categories_)
         if encoded.shape[1] != n_categories:
             raise ValueError(
-                "SMOTENC: categorical_encoder must keep one column per category, "
-                f"but produced {encoded.shape[1]} columns for {n_categories} "
-                "categories (drop= or infrequent categories are not supported)."
+                "SMOTENC requires a one-hot encoding with one column per category: "
+                f"categorical_encoder produced {encoded.shape[1]} columns for "
+                f"{n_categories} categories (drop= or infrequent categories are not "
+                "supported). Use e.g. OneHotEncoder(handle_unknown='ignore')."
             )
         return sparse.csr_matrix(encoded)
 
@@ -252,7 +286,7 @@ class SMOTENC(SMOTE):
         class_indices = np.flatnonzero(y == klass)
         cont = X_cont[class_indices]
         codes = [_codes(column[class_indices]) for column in cat_columns]
-        median_std = float(np.median(np.std(cont, axis=0, dtype=np.float64)))
+        median_std = _median_std(cont)
         self.median_std_[klass] = median_std
         embedding = self._embedding(cont, codes, one_hot, class_indices, median_std)
         index = NeighborsIndex(
@@ -277,16 +311,21 @@ class SMOTENC(SMOTE):
             cat = one_hot[class_indices] * scale
         else:
             cat = _one_hot(codes, scale, dtype=cont.dtype)
-        if sparse.issparse(cat):
-            return sparse.hstack([sparse.csr_matrix(cont), cat], format="csr")
+        if sparse.issparse(cat) or sparse.issparse(cont):
+            blocks = [sparse.csr_matrix(cont), sparse.csr_matrix(cat)]
+            return sparse.hstack(blocks, format="csr")
         return np.hstack([cont, cat])
 
     def _assemble(self, X, y, X_cont, cat_columns, blocks):
-        n_new = sum(len(block[1]) for block in blocks)
-        y_new = [np.full(len(block[1]), block[0], dtype=y.dtype) for block in blocks]
+        n_new = sum(block[1].shape[0] for block in blocks)
+        y_new = [
+            np.full(block[1].shape[0], block[0], dtype=y.dtype) for block in blocks
+        ]
         y_res = np.concatenate([y, *y_new])
         if is_pandas_frame(X):
             return self._assemble_frame(X, blocks), y_res
+        if sparse.issparse(X):
+            return self._assemble_sparse(X, cat_columns, blocks), y_res
         X_res = np.empty((X.shape[0] + n_new, X.shape[1]), dtype=X.dtype)
         X_res[: X.shape[0]] = X
         start = X.shape[0]
@@ -297,6 +336,29 @@ class SMOTENC(SMOTE):
                 X_res[start:stop, j] = X[rows, j]
             start = stop
         return X_res, y_res
+
+    def _assemble_sparse(self, X, cat_columns, blocks):
+        """Sparse output in X's format: X's rows, then each class's new rows."""
+        # new rows are built as [numerical | categorical], then put in X's order
+        order = np.argsort(
+            np.concatenate([self.continuous_features_, self.categorical_features_])
+        )
+        matrix = (
+            sparse.csr_array if isinstance(X, sparse.sparray) else sparse.csr_matrix
+        )
+        parts = [X]
+        for _, new_cont, source_rows in blocks:
+            cat = np.column_stack(
+                [column[rows] for column, rows in zip(cat_columns, source_rows)]
+            )
+            new = sparse.hstack(
+                [_fit_sparse_dtype(new_cont, X.dtype), matrix(cat.astype(X.dtype))],
+                format="csr",
+            )
+            new = matrix(new)[:, order]
+            new.eliminate_zeros()
+            parts.append(new)
+        return sparse.vstack(parts, format=X.format, dtype=X.dtype)
 
     def _assemble_frame(self, X, blocks):
         import pandas as pd
@@ -316,11 +378,6 @@ class SMOTENC(SMOTE):
             frames.append(new)
         return pd.concat(frames, axis=0, ignore_index=True)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        return tags
-
 
 def _columns(X, indices):
     if is_pandas_frame(X):
@@ -329,9 +386,49 @@ def _columns(X, indices):
 
 
 def _column(X, j):
+    """Column ``j`` as a 1-D array (object for a DataFrame, dense for sparse X)."""
     if is_pandas_frame(X):
         return X.iloc[:, j].to_numpy(dtype=object)
+    if sparse.issparse(X):
+        return X[:, [j]].toarray().ravel()
     return X[:, j]
+
+
+def _check_sparse_frame(X):
+    """Refuse a DataFrame mixing sparse and dense columns, before any work."""
+    is_sparse = [isinstance(dtype, _sparse_dtype()) for dtype in X.dtypes]
+    if any(is_sparse) and not all(is_sparse):
+        sparse_columns = X.columns[np.flatnonzero(is_sparse)].tolist()
+        raise TypeError(
+            "SMOTENC: X is a DataFrame mixing sparse columns "
+            f"{sparse_columns} with dense ones; make every column sparse (it is "
+            "then resampled as a sparse matrix) or none (X.sparse.to_dense())."
+        )
+
+
+def _sparse_frame_to_matrix(X):
+    """A DataFrame of sparse columns as a CSR matrix (its values are numbers)."""
+    if (
+        is_pandas_frame(X)
+        and len(X.columns)
+        and isinstance(X.dtypes.iloc[0], _sparse_dtype())
+    ):
+        return X.sparse.to_coo().tocsr()
+    return X
+
+
+def _sparse_dtype():
+    import pandas as pd
+
+    return pd.SparseDtype
+
+
+def _median_std(cont):
+    """Median over the numerical columns of their standard deviation, in float64."""
+    if sparse.issparse(cont):
+        _, variance = mean_variance_axis(cont, axis=0)
+        return float(np.median(np.sqrt(variance.astype(np.float64))))
+    return float(np.median(np.std(cont, axis=0, dtype=np.float64)))
 
 
 def _categorical_indices(spec, X):
@@ -340,9 +437,10 @@ def _categorical_indices(spec, X):
     if isinstance(spec, str) and spec == "auto":
         if not is_pandas_frame(X):
             raise ValueError(
-                "categorical_features='auto' needs a pandas DataFrame (the "
-                "categorical columns are found from its dtypes); got "
-                f"{type(X).__name__}. Pass the categorical column indices instead."
+                "With categorical_features='auto', the input data should be a "
+                "pandas.DataFrame (the categorical columns are found from its "
+                f"dtypes); got {type(X).__name__}. Pass the categorical column "
+                "indices instead."
             )
         return np.flatnonzero([_is_categorical_dtype(d) for d in X.dtypes])
     spec = np.asarray(spec)
@@ -364,7 +462,8 @@ def _categorical_indices(spec, X):
     if bad.size:
         raise ValueError(
             f"categorical_features holds indices {bad.tolist()} outside "
-            f"[0, {n_features - 1}] for X with {n_features} columns."
+            f"[0, {n_features - 1}]: all features must be in [0, {n_features - 1}] "
+            f"for X with {n_features} columns."
         )
     return np.unique(spec)
 
@@ -460,6 +559,15 @@ def _most_frequent(codes, neighbor_rows, rng):
     )
     winner = score.argmax(axis=1)
     return neighbor_rows[np.arange(n_new), winner]
+
+
+def _fit_sparse_dtype(matrix, dtype):
+    """Sparse interpolated values in ``dtype``; integers are rounded, as for dense."""
+    matrix = sparse.csr_matrix(matrix)
+    if dtype.kind in "iub" and matrix.dtype.kind == "f":
+        matrix = matrix.copy()
+        matrix.data = np.rint(matrix.data)
+    return matrix.astype(dtype)
 
 
 def _fit_dtype(values, dtype):

@@ -5,6 +5,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
+from sklearn.preprocessing import OneHotEncoder
 
 from imbestimators.over_sampling import SMOTENC
 from imbestimators.utils import kneighbors
@@ -100,12 +102,18 @@ def test_smotenc_nan_in_numerical_column_rejected():
 @pytest.mark.parametrize(
     ("categorical_features", "match"),
     [
-        ([0, 1, 2], "all n_features=3 columns are categorical"),
-        (np.array([False, False, False]), "needs at least one categorical feature"),
+        (
+            [0, 1, 2],
+            "work only with categorical features: all n_features=3 columns are",
+        ),
+        (
+            np.array([False, False, False]),
+            "work only with numerical features: categorical_features=.* selects none",
+        ),
         ([5], r"indices \[5\] outside \[0, 2\]"),
         ([True, False], "boolean mask must have 3 entries"),
         (["a"], "column names needs a pandas DataFrame"),
-        ("auto", "'auto' needs a pandas DataFrame"),
+        ("auto", "'auto', the input data should be a pandas.DataFrame"),
     ],
 )
 def test_smotenc_categorical_features_errors(categorical_features, match):
@@ -124,13 +132,163 @@ def test_smotenc_unknown_column_name():
         SMOTENC(categorical_features=["nope"]).fit_resample(X, y)
 
 
-def test_smotenc_refuses_sparse():
-    """Check the refusal of sparse input."""
-    from scipy import sparse
+def sparse_data(dtype=np.float64, seed=0):
+    """Two numerical columns (about half zeros) and two categorical ones, 0 to 2.
 
-    X = sparse.random(20, 3, density=0.5, format="csr", random_state=0)
-    with pytest.raises(TypeError, match="SMOTENC does not accept sparse X"):
-        SMOTENC(categorical_features=[0]).fit_resample(X, np.repeat([0, 1], [14, 6]))
+    The numerical values are large enough for integer dtypes to have no
+    distance ties (ties may be broken differently by the dense and the sparse
+    neighbour search).
+    """
+    rng = np.random.default_rng(seed)
+    n = 60
+    X = np.column_stack(
+        [
+            rng.integers(0, 3, n),
+            rng.normal(size=n) * 1000 * (rng.uniform(size=n) < 0.5),
+            rng.normal(size=n) * 10_000,
+            rng.integers(0, 3, n),
+        ]
+    ).astype(dtype)
+    y = np.repeat([0, 1, 2], [30, 18, 12])
+    return X, y
+
+
+@pytest.mark.parametrize(
+    "container",
+    [sparse.csr_matrix, sparse.csc_matrix, sparse.csr_array, sparse.csc_array],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+def test_smotenc_sparse_matches_dense(container, dtype):
+    """Check sparse input: same format, container and dtype out, the dense rows.
+
+    imbalanced-learn's SMOTENC accepts CSR and CSC input; we refused it.
+    """
+    X, y = sparse_data(dtype)
+    X_dense, y_dense = SMOTENC(
+        categorical_features=[0, 3], random_state=0
+    ).fit_resample(X, y)
+    X_sparse = container(X)
+    sampler = SMOTENC(categorical_features=[0, 3], random_state=0)
+    X_res, y_res = sampler.fit_resample(X_sparse, y)
+    assert type(X_res) is type(X_sparse)
+    assert X_res.format == X_sparse.format
+    assert X_res.dtype == X.dtype
+    np.testing.assert_allclose(X_res.toarray(), X_dense, rtol=1e-6)
+    np.testing.assert_array_equal(y_res, y_dense)
+    # new rows store no zeros, and their categories are categories of X
+    assert X_res.nnz == np.count_nonzero(X_res.toarray())
+    for j in (0, 3):
+        assert set(np.unique(X_res[:, [j]].toarray())) <= set(X[:, j])
+    assert sampler.fit(X_sparse, y) is sampler
+
+
+def test_smotenc_sparse_frame():
+    """Check a DataFrame of sparse columns: a sparse DataFrame with the dense rows."""
+    X, y = sparse_data()
+    frame = pd.DataFrame.sparse.from_spmatrix(
+        sparse.csr_matrix(X), columns=["a", "b", "c", "d"]
+    )
+    X_dense, _ = SMOTENC(categorical_features=[0, 3], random_state=0).fit_resample(X, y)
+    X_res, _ = SMOTENC(categorical_features=["a", "d"], random_state=0).fit_resample(
+        frame, y
+    )
+    assert isinstance(X_res, pd.DataFrame)
+    assert X_res.columns.tolist() == ["a", "b", "c", "d"]
+    assert all(isinstance(dtype, pd.SparseDtype) for dtype in X_res.dtypes)
+    np.testing.assert_allclose(X_res.sparse.to_dense().to_numpy(), X_dense)
+
+
+def test_smotenc_frame_mixing_sparse_and_dense_columns_refused():
+    """Check the message for a DataFrame with both sparse and dense columns."""
+    X, y = sparse_data()
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    frame["b"] = frame["b"].astype(pd.SparseDtype(np.float64, 0.0))
+    with pytest.raises(TypeError, match=r"mixing sparse columns \['b'\] with dense"):
+        SMOTENC(categorical_features=[0, 3]).fit_resample(frame, y)
+
+
+def test_smotenc_sparse_nan_in_numerical_column_rejected():
+    """Check that sparse input with NaN in a numerical column is refused by name."""
+    X, y = sparse_data()
+    X[0, 1] = np.nan
+    with pytest.raises(ValueError, match=r"numerical columns \[1, 2\] must be numeric"):
+        SMOTENC(categorical_features=[0, 3]).fit_resample(sparse.csr_matrix(X), y)
+
+
+def test_smotenc_default_categorical_encoder_is_a_fitted_one_hot_encoder():
+    """Check categorical_encoder_ without an encoder: imbalanced-learn's fitted one.
+
+    imbalanced-learn stores the OneHotEncoder(handle_unknown="ignore") it
+    fitted on the categorical columns; we left None.
+    """
+    X, y = mixed_frame()
+    X = X[["amount", "age", "country", "channel"]]
+    sampler = SMOTENC(categorical_features=["country", "channel"], random_state=0)
+    sampler.fit_resample(X, y)
+    encoder = sampler.categorical_encoder_
+    assert isinstance(encoder, OneHotEncoder)
+    assert encoder.handle_unknown == "ignore"
+    assert encoder.sparse_output is True
+    assert encoder.feature_names_in_.tolist() == ["country", "channel"]
+    assert [c.tolist() for c in encoder.categories_] == [
+        ["de", "fr", "it"],
+        ["shop", "web"],
+    ]
+
+    X_num, y_num = sparse_data(np.float32)
+    sampler = SMOTENC(categorical_features=[0, 3], random_state=0)
+    sampler.fit_resample(X_num, y_num)
+    assert [c.tolist() for c in sampler.categorical_encoder_.categories_] == [
+        [0.0, 1.0, 2.0],
+        [0.0, 1.0, 2.0],
+    ]
+    assert sampler.categorical_encoder_.dtype == np.float32
+
+
+def test_smotenc_categorical_encoder_is_none_when_sklearn_cannot_encode():
+    """Check a column mixing strings and numbers: resampled, but no encoder stored."""
+    X, y = mixed_frame()
+    X_obj = X[["amount", "channel"]].to_numpy(dtype=object)
+    X_obj[::4, 1] = 7
+    sampler = SMOTENC(categorical_features=[1], random_state=0)
+    X_res, _ = sampler.fit_resample(X_obj, y)
+    assert set(X_res[:, 1]) == {"web", "shop", 7}
+    assert sampler.categorical_encoder_ is None
+
+
+def test_smotenc_given_categorical_encoder_is_cloned_and_fitted():
+    """Check that a given encoder is cloned, fitted on the categorical columns."""
+    X, y = mixed_frame()
+    X = X[["amount", "age", "country", "channel"]]
+    encoder = OneHotEncoder(sparse_output=False, handle_unknown="ignore")
+    sampler = SMOTENC(
+        categorical_features=["country", "channel"],
+        categorical_encoder=encoder,
+        random_state=0,
+    )
+    sampler.fit_resample(X, y)
+    assert sampler.categorical_encoder_ is not encoder
+    assert sampler.categorical_encoder_.sparse_output is False
+    assert sampler.categorical_encoder_.feature_names_in_.tolist() == [
+        "country",
+        "channel",
+    ]
+
+
+def test_smotenc_categorical_encoder_dropping_columns_refused():
+    """Check the message for an encoder without one column per category."""
+    X, y = mixed_frame()
+    X = X[["amount", "age", "country", "channel"]]
+    sampler = SMOTENC(
+        categorical_features=["country", "channel"],
+        categorical_encoder=OneHotEncoder(drop="first"),
+    )
+    with pytest.raises(
+        ValueError,
+        match="requires a one-hot encoding with one column per category: "
+        r"categorical_encoder produced 3 columns for 5 categories",
+    ):
+        sampler.fit_resample(X, y)
 
 
 def test_smotenc_distance_counts_median_std_per_mismatch():
