@@ -73,10 +73,6 @@ EXPECTED_FAILED_CHECKS: dict = {
             "a missing category is valid data there (numerical columns do reject "
             "NaN/inf, see tests/over_sampling/test_smotenc.py)"
         ),
-        "check_samplers_pandas_sparse": (
-            "SMOTENC refuses sparse input (categorical values are copied value by "
-            "value), and the check expects sparse DataFrames to be accepted"
-        ),
     },
 }
 
