@@ -54,12 +54,6 @@ _FRAGMENTS = {
         its clone). The built-in k-NN engine runs its matrix products on the
         BLAS threads and ignores it. Kept for compatibility with
         imbalanced-learn.""",
-    "neighbour_ties": """Neighbours are exact Euclidean neighbours (unless a neighbours
-    estimator is given), ordered by distance with ties broken towards the lower
-    row index in ``X``, and a sample is never its own neighbour (an exact
-    duplicate of it is). On data without distance ties the kept rows are
-    exactly imbalanced-learn's; where distances tie, imbalanced-learn's choice
-    depends on scikit-learn's search order, ours does not.""",
 }
 
 
