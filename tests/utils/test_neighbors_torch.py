@@ -136,10 +136,6 @@ def test_mixed_exclude_matches_numpy_engine(X, data, largest):
     )
 
 
-@pytest.mark.skipif(
-    not hasattr(NeighborsIndex, "label_counts"),
-    reason="the NumPy engine has no tie-inclusive queries yet (issue 11)",
-)
 @given(reference_sets(), st.data())
 def test_tie_inclusive_queries_match_numpy_engine(X, data):
     """Check ties='include' neighbourhoods and label counts on data full of
@@ -151,6 +147,27 @@ def test_tie_inclusive_queries_match_numpy_engine(X, data):
     assert_same_answer(index, numpy_index, k, ties="include")
     np.testing.assert_array_equal(
         index.label_counts(k, labels), numpy_index.label_counts(k, labels)
+    )
+
+
+@given(reference_sets(), st.data(), st.booleans())
+def test_tie_inclusive_queries_with_exclude_match_numpy_engine(X, data, largest):
+    """Check ties='include' and label counts for outside queries whose rows
+    each exclude an index, or none, nearest and farthest."""
+    n = X.shape[0]
+    rows = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=20)))
+    exclude = rows if data.draw(st.booleans()) else np.full(rows.size, -1)
+    k = data.draw(st.integers(1, n - 1))
+    labels = np.arange(n) % 2
+    query = X[rows] + X.dtype.type(0.5)
+    index = TorchNeighborsIndex(X, device="cpu-torch", working_memory=2**12)
+    numpy_index = NeighborsIndex(X, algorithm="brute")
+    assert_same_answer(
+        index, numpy_index, k, query, exclude=exclude, largest=largest, ties="include"
+    )
+    np.testing.assert_array_equal(
+        index.label_counts(k, labels, query, exclude=exclude),
+        numpy_index.label_counts(k, labels, query, exclude=exclude),
     )
 
 
@@ -357,3 +374,6 @@ def test_screening_runs_on_the_device(monkeypatch):
     assert set(index._device_data) == {"float32"}
     index.kneighbors(2, X[:5].astype(np.float64))
     assert set(index._device_data) == {"float32", "float64"}
+    # tie-inclusive questions go through the same screening hook
+    index.kneighbors(3, ties="include")
+    index.label_counts(3, np.arange(80) % 2)
