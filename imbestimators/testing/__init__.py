@@ -33,6 +33,9 @@ from imbestimators.testing._checks import (  # noqa: E402
 from imbestimators.testing._degenerate import (  # noqa: E402
     check_sampler_degenerate_inputs,
 )
+from imbestimators.testing._row_order import (  # noqa: E402
+    check_sampler_row_order_invariance,
+)
 from imbestimators.testing._runner import (  # noqa: E402
     check_sampler_properties,
     parametrize_with_property_checks,
@@ -44,6 +47,7 @@ from imbestimators.testing._strategies import (  # noqa: E402
     degenerate_datasets,
     imbalanced_datasets,
     sampling_strategies,
+    tied_datasets,
 )
 
 __all__ = [
@@ -59,6 +63,7 @@ __all__ = [
     "check_sample_indices",
     "check_sampler_degenerate_inputs",
     "check_sampler_properties",
+    "check_sampler_row_order_invariance",
     "check_shuffled_rows_same_counts",
     "check_untargeted_classes_untouched",
     "class_weights",
@@ -66,4 +71,5 @@ __all__ = [
     "imbalanced_datasets",
     "parametrize_with_property_checks",
     "sampling_strategies",
+    "tied_datasets",
 ]

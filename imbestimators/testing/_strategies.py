@@ -18,6 +18,7 @@ import math
 import numbers
 import string
 from collections import Counter
+from typing import NamedTuple
 
 import hypothesis.extra.numpy as hnp
 import numpy as np
@@ -29,6 +30,7 @@ __all__ = [
     "degenerate_datasets",
     "imbalanced_datasets",
     "sampling_strategies",
+    "tied_datasets",
 ]
 
 # over-sampling keeps the default ``'auto'`` = ``'not majority'``; each kind
@@ -292,6 +294,150 @@ def _to_pandas(X, y, index_kind, rng):
     columns = [f"feature_{j}" for j in range(X.shape[1])]
     frame = pd.DataFrame(X, columns=columns, index=index)
     return frame, pd.Series(y.tolist(), index=index, name="target")
+
+
+# -- data sets full of distance ties --------------------------------------------
+def tied_datasets(
+    *,
+    n_samples=(12, 60),
+    n_classes=(2, 3),
+    min_minority=1,
+    max_minority_share=None,
+    single_minority=False,
+    dtype=None,
+):
+    """Strategy for ``(X, y)`` data sets full of exact distance ties.
+
+    The data on which a "lower index wins" tie rule makes a sampler depend on
+    the order of the rows (binary, one-hot or integer features, as in many
+    KEEL data sets): ``X`` holds either small integers (0, 1 or 2 in 1 to 4
+    columns) or the one-hot encoding of 1 to 3 categorical columns of 2 or 3
+    levels, a quarter of the rows are overwritten by copies of other rows, and
+    the labels are independent of ``X``, so that identical rows carry
+    different labels. Use it to check that a sampler's decisions do not
+    depend on the order of the rows (see
+    :func:`check_sampler_row_order_invariance`).
+
+    Parameters
+    ----------
+    n_samples : int or (int, int), default=(12, 60)
+        Number of rows, or its range.
+    n_classes : int or (int, int), default=(2, 3)
+        Number of classes, or its range. The labels are ``0, 1, ...``; which
+        of them is the smallest class is drawn.
+    min_minority : int, default=1
+        Fewest rows of the smallest class (``k + 1`` for a sampler that looks
+        for ``k`` neighbours within a class).
+    max_minority_share : float in (0, 1] or None, default=None
+        Largest share of the rows the smallest class may hold; ``1/3`` on two
+        classes makes the majority at least twice as large.
+    single_minority : bool, default=False
+        Make one class strictly smaller than every other. Imbalanced-learn's
+        minority among equally small classes is the one whose first row comes
+        first: an order dependence that has nothing to do with ties.
+    dtype : {"float32", "float64"}, list of them or None, default=None
+        Floating dtype of ``X``; ``None`` draws either.
+
+    Returns
+    -------
+    strategy : hypothesis strategy
+        Draws ``(X, y)``: ``X`` of shape (n_samples, n_features), ``y`` of
+        integer labels of shape (n_samples,), rows in random order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hypothesis import given, settings
+    >>> from imbestimators.testing import tied_datasets
+    >>> @settings(max_examples=5, database=None)
+    ... @given(tied_datasets(n_classes=2, min_minority=8, single_minority=True))
+    ... def test_minority(data):
+    ...     X, y = data
+    ...     counts = np.bincount(y)
+    ...     assert 8 <= counts.min() < counts.max()
+    >>> test_minority()
+    """
+    n_samples = _check_range("n_samples", n_samples, lower=2)
+    n_classes = _check_range("n_classes", n_classes, lower=2)
+    if (
+        not isinstance(min_minority, numbers.Integral)
+        or isinstance(min_minority, bool)
+        or min_minority < 1
+    ):
+        raise ValueError(f"min_minority must be an integer >= 1; got {min_minority!r}.")
+    share = max_minority_share
+    if share is not None and not (
+        isinstance(share, numbers.Real)
+        and not isinstance(share, bool)
+        and 0 < share <= 1
+    ):
+        raise ValueError(
+            f"max_minority_share must be None or a number in (0, 1]; got {share!r}."
+        )
+    dtypes = _check_choice("dtype", dtype, ["float32", "float64"])
+    layout = _TiedLayout(min_minority, share, bool(single_minority))
+    feasible = {
+        k: low
+        for k in range(n_classes[0], n_classes[1] + 1)
+        if (low := max(n_samples[0], layout.fewest_rows(k))) <= n_samples[1]
+    }
+    if not feasible:
+        raise ValueError(
+            f"No data set of n_samples={n_samples!r} rows in n_classes={n_classes!r} "
+            f"classes has a smallest class of at least min_minority={min_minority} "
+            f"rows (max_minority_share={share!r}, single_minority="
+            f"{bool(single_minority)}); allow more rows or fewer classes."
+        )
+    return _tied(layout, feasible, n_samples[1], dtypes)
+
+
+class _TiedLayout(NamedTuple):
+    """The class-size constraints of :func:`tied_datasets`."""
+
+    min_minority: int
+    share: float | None
+    single: bool
+
+    def fewest_rows(self, k):
+        """Smallest number of rows that fits ``k`` classes."""
+        # the other classes need min_minority rows each, one more when single
+        fewest = k * self.min_minority + (k - 1) * self.single
+        if self.share is not None:
+            fewest = max(fewest, math.ceil(self.min_minority / self.share - 1e-9))
+        return fewest
+
+    def largest_minority(self, n, k):
+        """Largest smallest class ``n`` rows in ``k`` classes allow."""
+        largest = (n - (k - 1) * self.single) // k
+        if self.share is not None:
+            # a small tolerance so that e.g. 30 * (1 / 3) gives 10
+            largest = min(largest, math.floor(n * self.share + 1e-9))
+        return largest
+
+
+@st.composite
+def _tied(draw, layout, feasible, max_rows, dtypes):
+    k = draw(st.sampled_from(sorted(feasible)))
+    n = draw(st.integers(feasible[k], max_rows))
+    minority = draw(st.integers(layout.min_minority, layout.largest_minority(n, k)))
+    minority_label = draw(st.integers(0, k - 1))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    # every other class gets at least the minority's size (one more when the
+    # minority must be the only smallest class), the rest at random
+    floor = minority + layout.single
+    others = floor + np.bincount(
+        rng.integers(0, k - 1, size=n - minority - (k - 1) * floor), minlength=k - 1
+    )
+    sizes = np.insert(others, minority_label, minority)
+    if draw(st.booleans()):
+        X = rng.integers(0, 3, size=(n, draw(st.integers(1, 4))))
+    else:
+        levels = draw(st.lists(st.integers(2, 3), min_size=1, max_size=3))
+        X = np.hstack([np.eye(m)[rng.integers(0, m, size=n)] for m in levels])
+    # copies of rows, within and across classes (labels are independent of X)
+    X[rng.integers(0, n, size=n // 4)] = X[rng.integers(0, n, size=n // 4)]
+    y = rng.permutation(np.repeat(np.arange(k), sizes))
+    return X.astype(draw(st.sampled_from(dtypes))), y
 
 
 def _counts(y):

@@ -12,6 +12,7 @@ from sklearn.datasets import make_classification
 from imbestimators.exceptions import FallbackWarning
 from imbestimators.over_sampling import ADASYN
 from imbestimators.over_sampling._adasyn import largest_remainder
+from imbestimators.testing import tied_datasets
 from imbestimators.utils import kneighbors
 
 
@@ -149,32 +150,24 @@ def test_largest_remainder(weights, total, expected):
     assert counts.sum() == total
 
 
-@st.composite
-def discrete_data(draw):
-    """Rows full of exact distance ties: small integers or one-hot columns,
-    duplicated rows, a minority class of at least 8 rows."""
-    n = draw(st.integers(30, 80))
-    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
-    if draw(st.booleans()):
-        X = rng.integers(0, 3, size=(n, draw(st.integers(1, 4))))
-    else:
-        levels = rng.integers(2, 4, size=draw(st.integers(1, 3)))
-        X = np.hstack([np.eye(m)[rng.integers(0, m, size=n)] for m in levels])
-    X[rng.integers(0, n, size=n // 4)] = X[rng.integers(0, n, size=n // 4)]
-    y = (np.arange(n) < draw(st.integers(8, n // 3))).astype(int)
-    return X.astype(draw(st.sampled_from([np.float32, np.float64]))), y
-
-
-@given(data=discrete_data(), k=st.integers(1, 6), seed=st.integers(0, 2**16))
+@given(
+    data=tied_datasets(
+        n_samples=(30, 80), n_classes=2, min_minority=8, max_minority_share=1 / 3
+    ),
+    k=st.integers(1, 6),
+    seed=st.integers(0, 2**16),
+)
 def test_adasyn_weights_do_not_depend_on_row_order(data, k, seed):
-    """Check that permuting the rows permutes ADASYN's hardness (tie-inclusive)."""
+    """Check that permuting the rows permutes ADASYN's hardness (tie-inclusive),
+    on binary data full of distance ties (a minority of 8 rows or more)."""
     X, y = data
+    minority = int(np.argmin(np.bincount(y)))
     order = np.random.default_rng(seed).permutation(len(y))
     sampler = ADASYN(n_neighbors=k).fit(X, y)
-    sampler.sampling_strategy_ = {1: 10}
-    hardness = sampler._plan(X, y)[1]
-    shuffled = sampler._plan(X[order], y[order])[1]
-    rows = np.flatnonzero(y == 1)
+    sampler.sampling_strategy_ = {minority: 10}
+    hardness = sampler._plan(X, y)[minority]
+    shuffled = sampler._plan(X[order], y[order])[minority]
+    rows = np.flatnonzero(y == minority)
     # rank of each class row among the class rows, in the shuffled order
     position = np.argsort(np.argsort(np.argsort(order)[rows]))
     np.testing.assert_array_equal(hardness, shuffled[position])

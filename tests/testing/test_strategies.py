@@ -19,6 +19,7 @@ from imbestimators.testing import (
     degenerate_datasets,
     imbalanced_datasets,
     sampling_strategies,
+    tied_datasets,
 )
 from imbestimators.testing._strategies import _degenerate_dataset
 
@@ -136,6 +137,102 @@ def test_imbalanced_datasets_bad_parameters(params, error, match):
     """Check that bad parameters fail at once, naming the parameter."""
     with pytest.raises(error, match=match):
         imbalanced_datasets(**params)
+
+
+TIED_PARAMS = [
+    {},
+    {"n_samples": (16, 60), "min_minority": 3, "single_minority": True},
+    {"n_samples": (30, 80), "n_classes": 2, "min_minority": 8},
+    {"n_classes": 2, "min_minority": 8, "max_minority_share": 1 / 3},
+    {"n_samples": 20, "n_classes": 4, "min_minority": 4, "dtype": "float32"},
+]
+
+
+@pytest.mark.parametrize("params", TIED_PARAMS)
+@settings(max_examples=30)
+@given(data=st.data())
+def test_tied_datasets_respect_parameters(params, data):
+    """Check sizes, classes, the smallest class and the values against the
+    parameters."""
+    X, y = data.draw(tied_datasets(**params))
+    low, high = np.broadcast_to(params.get("n_samples", (12, 60)), 2)
+    k_low, k_high = np.broadcast_to(params.get("n_classes", (2, 3)), 2)
+    counts = np.bincount(y)
+    assert low <= len(y) <= high
+    assert X.shape[0] == len(y)
+    assert k_low <= len(counts) <= k_high
+    assert counts.min() >= params.get("min_minority", 1)
+    assert counts.min() <= len(y) * params.get("max_minority_share", 1) + 1e-9
+    if params.get("single_minority"):
+        assert np.sum(counts == counts.min()) == 1
+    assert X.dtype in ([np.float32] if "dtype" in params else [np.float32, np.float64])
+    # small integers or one-hot columns: exact distance ties
+    assert set(np.unique(X).tolist()) <= {0.0, 1.0, 2.0}
+
+
+TIED_EDGE_CASES = {
+    "a row with two labels": lambda X, y: (
+        len(set(map(tuple, X.tolist())))
+        < len(set(zip(map(tuple, X.tolist()), y.tolist())))
+    ),
+    "one-hot columns": lambda X, y: (
+        set(np.unique(X).tolist()) == {0.0, 1.0}
+        and X.sum(axis=1).max() == X.sum(axis=1).min()
+    ),
+    "integer grid": lambda X, y: 2.0 in X,
+    "minority not labelled 0": lambda X, y: np.argmin(np.bincount(y)) != 0,
+    "3 classes": lambda X, y: len(np.unique(y)) == 3,
+    "two smallest classes": lambda X, y: (
+        np.sum(np.bincount(y) == min(np.bincount(y))) > 1
+    ),
+    "float32": lambda X, y: X.dtype == np.float32,
+    "float64": lambda X, y: X.dtype == np.float64,
+}
+
+
+def test_tied_datasets_reach_edge_cases():
+    """Check that 60 draws of the default strategy hold every promised trait."""
+    seen = Counter()
+
+    @settings(max_examples=60, phases=[Phase.generate], database=None)
+    @given(data=tied_datasets())
+    def collect(data):
+        seen.update(name for name, holds in TIED_EDGE_CASES.items() if holds(*data))
+
+    collect()
+    assert set(seen) == set(TIED_EDGE_CASES), (
+        f"missing {set(TIED_EDGE_CASES) - set(seen)}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        ({"n_samples": 1}, ValueError, r"n_samples must satisfy 2 <= low <= high"),
+        ({"n_classes": (3, 2)}, ValueError, r"n_classes must satisfy .*\(3, 2\)"),
+        ({"min_minority": 0}, ValueError, "min_minority must be an integer >= 1"),
+        ({"min_minority": 2.5}, ValueError, r"min_minority must be .*; got 2.5"),
+        ({"max_minority_share": 0}, ValueError, r"max_minority_share must be None or"),
+        ({"max_minority_share": 1.5}, ValueError, r"a number in \(0, 1\]; got 1.5"),
+        ({"max_minority_share": True}, ValueError, "max_minority_share must be None"),
+        ({"dtype": "int64"}, ValueError, r"dtype must be None or among"),
+        (
+            {"n_samples": 10, "n_classes": 3, "min_minority": 4},
+            ValueError,
+            r"No data set of n_samples=\(10, 10\) rows in n_classes=\(3, 3\) classes "
+            r"has a smallest class of at least min_minority=4 rows",
+        ),
+        (
+            {"n_samples": (10, 20), "min_minority": 8, "max_minority_share": 0.25},
+            ValueError,
+            r"max_minority_share=0.25.*allow more rows or fewer classes",
+        ),
+    ],
+)
+def test_tied_datasets_bad_parameters(params, error, match):
+    """Check that bad parameters fail at once, naming the parameter."""
+    with pytest.raises(error, match=match):
+        tied_datasets(**params)
 
 
 @pytest.mark.parametrize("kind", ["over", "under", "clean"])

@@ -1,10 +1,8 @@
 """Tests of NeighbourhoodCleaningRule."""
 
-from collections import Counter
-
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 from imblearn.under_sampling import (
     NeighbourhoodCleaningRule as ImbNeighbourhoodCleaningRule,
@@ -12,6 +10,7 @@ from imblearn.under_sampling import (
 from sklearn.datasets import make_classification
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
+from imbestimators.testing import check_sampler_row_order_invariance, tied_datasets
 from imbestimators.under_sampling import (
     EditedNearestNeighbours,
     NeighbourhoodCleaningRule,
@@ -127,30 +126,8 @@ def test_too_many_neighbours_is_refused_early():
 
 
 # -- distance ties: decisions that do not depend on row order ----------------------
-@st.composite
-def discrete_data(draw):
-    """Rows full of exact distance ties: small integers or one-hot columns,
-    duplicated rows (within and across classes), two or three classes."""
-    n = draw(st.integers(12, 60))
-    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
-    if draw(st.booleans()):
-        X = rng.integers(0, 3, size=(n, draw(st.integers(1, 4))))
-    else:
-        levels = rng.integers(2, 4, size=draw(st.integers(1, 3)))
-        X = np.hstack([np.eye(m)[rng.integers(0, m, size=n)] for m in levels])
-    copies = rng.integers(0, n, size=n // 4)
-    X[rng.integers(0, n, size=n // 4)] = X[copies]
-    y = rng.integers(0, draw(st.integers(2, 3)), size=n)
-    return X.astype(draw(st.sampled_from([np.float32, np.float64]))), y
-
-
-def kept_rows(X, y, indices):
-    """The kept rows as a multiset of (values, label): what row order cannot see."""
-    return Counter((*X[i].tolist(), y[i].item()) for i in indices)
-
-
 @given(
-    data=discrete_data(),
+    data=tied_datasets(single_minority=True),
     k=st.integers(1, 4),
     strategy=st.sampled_from(["auto", "all"]),
     seed=st.integers(0, 2**16),
@@ -158,23 +135,12 @@ def kept_rows(X, y, indices):
 def test_kept_rows_do_not_depend_on_row_order(data, k, strategy, seed):
     """Check that permuting the rows keeps the same rows (values and labels):
     the editing, the vote on minority rows and their neighbours are all
-    tie-inclusive."""
+    tie-inclusive. One class is the smallest: with two, imbalanced-learn's
+    minority is the one seen first in y, an order dependence that distance
+    ties have no part in."""
     X, y = data
-    counts = np.bincount(y)
-    # with two smallest classes, imbalanced-learn's minority is the one seen
-    # first in y: an order dependence that distance ties have no part in
-    assume(np.sum(counts == counts[counts > 0].min()) == 1 and counts.all())
-    order = np.random.default_rng(seed).permutation(len(y))
-    params = {"n_neighbors": k, "sampling_strategy": strategy}
-    first, shuffled = (
-        NeighbourhoodCleaningRule(**params),
-        NeighbourhoodCleaningRule(**params),
-    )
-    first.fit_resample(X, y)
-    shuffled.fit_resample(X[order], y[order])
-    assert kept_rows(X, y, first.sample_indices_) == kept_rows(
-        X[order], y[order], shuffled.sample_indices_
-    )
+    sampler = NeighbourhoodCleaningRule(n_neighbors=k, sampling_strategy=strategy)
+    check_sampler_row_order_invariance(sampler, X, y, random_state=seed)
 
 
 def test_a_minority_row_votes_with_every_tied_neighbour():

@@ -11,6 +11,7 @@ from scipy import sparse
 from sklearn.datasets import make_classification
 from sklearn.neighbors import NearestNeighbors
 
+from imbestimators.testing import check_sampler_row_order_invariance, tied_datasets
 from imbestimators.under_sampling import (
     AllKNN,
     EditedNearestNeighbours,
@@ -255,28 +256,6 @@ def test_too_many_neighbours_is_refused_early(name):
 
 
 # -- distance ties: the tie-inclusive rule -----------------------------------------
-@st.composite
-def discrete_data(draw):
-    """Rows full of exact distance ties: small integers or one-hot columns,
-    duplicated rows (within and across classes), two or three classes."""
-    n = draw(st.integers(12, 60))
-    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
-    if draw(st.booleans()):
-        X = rng.integers(0, 3, size=(n, draw(st.integers(1, 4))))
-    else:
-        levels = rng.integers(2, 4, size=draw(st.integers(1, 3)))
-        X = np.hstack([np.eye(m)[rng.integers(0, m, size=n)] for m in levels])
-    copies = rng.integers(0, n, size=n // 4)
-    X[rng.integers(0, n, size=n // 4)] = X[copies]
-    y = rng.integers(0, draw(st.integers(2, 3)), size=n)
-    return X.astype(draw(st.sampled_from([np.float32, np.float64]))), y
-
-
-def kept_rows(X, y, indices):
-    """The kept rows as a multiset of (values, label): what row order cannot see."""
-    return Counter((*X[i].tolist(), y[i].item()) for i in indices)
-
-
 def brute_force_enn(X, y, k, kind_sel):
     """One ENN pass on every class, with tie-inclusive neighbourhoods."""
     sq = ((X[:, None, :].astype(float) - X[None, :, :]) ** 2).sum(axis=-1)
@@ -293,13 +272,12 @@ def brute_force_enn(X, y, k, kind_sel):
 
 
 @given(
-    data=discrete_data(), k=st.integers(1, 4), kind_sel=st.sampled_from(["all", "mode"])
+    data=tied_datasets(), k=st.integers(1, 4), kind_sel=st.sampled_from(["all", "mode"])
 )
 def test_enn_keeps_rows_by_tie_inclusive_neighbourhoods(data, k, kind_sel):
     """Check ENN against a brute force where every row tied with the k-th
     neighbour takes part (the lower-index rule disagreed on such data)."""
     X, y = data
-    assume(len(np.unique(y)) > 1)
     sampler = EditedNearestNeighbours(n_neighbors=k, kind_sel=kind_sel,
                                       sampling_strategy="all")  # fmt: skip
     sampler.fit_resample(X, y)
@@ -309,7 +287,7 @@ def test_enn_keeps_rows_by_tie_inclusive_neighbourhoods(data, k, kind_sel):
 
 @pytest.mark.parametrize("name", sorted(EDITORS))
 @given(
-    data=discrete_data(),
+    data=tied_datasets(),
     k=st.integers(1, 4),
     kind_sel=st.sampled_from(["all", "mode"]),
     seed=st.integers(0, 2**16),
@@ -318,18 +296,11 @@ def test_kept_rows_do_not_depend_on_row_order(name, data, k, kind_sel, seed):
     """Check that permuting the rows keeps the same rows (values and labels),
     on data full of distance ties, with the engine and with an estimator."""
     X, y = data
-    assume(len(np.unique(y)) > 1)
-    order = np.random.default_rng(seed).permutation(len(y))
-    cls = EDITORS[name][0]
     for n_neighbors in (k, NearestNeighbors(n_neighbors=k + 1)):
-        params = {"n_neighbors": n_neighbors, "kind_sel": kind_sel,
-                  "sampling_strategy": "all"}  # fmt: skip
-        first, shuffled = cls(**params), cls(**params)
-        first.fit_resample(X, y)
-        shuffled.fit_resample(X[order], y[order])
-        assert kept_rows(X, y, first.sample_indices_) == kept_rows(
-            X[order], y[order], shuffled.sample_indices_
+        sampler = EDITORS[name][0](
+            n_neighbors=n_neighbors, kind_sel=kind_sel, sampling_strategy="all"
         )
+        check_sampler_row_order_invariance(sampler, X, y, random_state=seed)
 
 
 def test_a_tie_at_the_kth_neighbour_takes_part():

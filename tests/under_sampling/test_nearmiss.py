@@ -13,6 +13,7 @@ from sklearn.datasets import make_classification
 from sklearn.neighbors import NearestNeighbors
 
 from imbestimators.exceptions import InsufficientSamplesWarning
+from imbestimators.testing import check_sampler_row_order_invariance, tied_datasets
 from imbestimators.under_sampling import NearMiss
 from imbestimators.under_sampling._nearmiss import best_first
 
@@ -183,35 +184,8 @@ def test_too_many_neighbours_ver3_name_the_class():
 
 
 # -- distance ties: decisions that do not depend on row order ----------------------
-@st.composite
-def discrete_data(draw):
-    """Rows full of exact distance ties: small integers or one-hot columns,
-    duplicated rows (within and across classes), two or three classes with
-    one smallest class (imbalanced-learn's minority among equally small ones
-    is the one seen first in y: an order dependence apart from ties)."""
-    n = draw(st.integers(16, 60))
-    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
-    if draw(st.booleans()):
-        X = rng.integers(0, 3, size=(n, draw(st.integers(1, 4))))
-    else:
-        levels = rng.integers(2, 4, size=draw(st.integers(1, 3)))
-        X = np.hstack([np.eye(m)[rng.integers(0, m, size=n)] for m in levels])
-    copies = rng.integers(0, n, size=n // 4)
-    X[rng.integers(0, n, size=n // 4)] = X[copies]
-    n_classes = draw(st.integers(2, 3))
-    n_minority = draw(st.integers(3, n // n_classes - 1))
-    y = np.r_[np.zeros(n_minority, int), rng.integers(1, n_classes, n - n_minority)]
-    assume(np.bincount(y)[1:].min() > n_minority)
-    return X.astype(draw(st.sampled_from([np.float32, np.float64]))), y
-
-
-def kept_rows(X, y, indices):
-    """The kept rows as a multiset of (values, label): what row order cannot see."""
-    return Counter((*X[i].tolist(), y[i].item()) for i in indices)
-
-
 @given(
-    data=discrete_data(),
+    data=tied_datasets(n_samples=(16, 60), min_minority=3, single_minority=True),
     version=st.integers(1, 3),
     k=st.integers(1, 3),
     k3=st.integers(1, 3),
@@ -220,18 +194,12 @@ def kept_rows(X, y, indices):
 def test_kept_rows_do_not_depend_on_row_order(data, version, k, k3, seed):
     """Check that permuting the rows keeps the same rows (values and labels):
     NearMiss-3 pre-selects every row tied with a minority row's k3-th nearest,
-    and equal scores are ordered by the rows' values."""
+    and equal scores are ordered by the rows' values. One class is the
+    smallest: with two, imbalanced-learn's minority is the one seen first in
+    y, an order dependence that distance ties have no part in."""
     X, y = data
-    order = np.random.default_rng(seed).permutation(len(y))
-    params = {"version": version, "n_neighbors": k, "n_neighbors_ver3": k3}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", InsufficientSamplesWarning)
-        first, shuffled = NearMiss(**params), NearMiss(**params)
-        first.fit_resample(X, y)
-        shuffled.fit_resample(X[order], y[order])
-    assert kept_rows(X, y, first.sample_indices_) == kept_rows(
-        X[order], y[order], shuffled.sample_indices_
-    )
+    sampler = NearMiss(version=version, n_neighbors=k, n_neighbors_ver3=k3)
+    check_sampler_row_order_invariance(sampler, X, y, random_state=seed)
 
 
 def test_equal_scores_are_ordered_by_the_rows_values():

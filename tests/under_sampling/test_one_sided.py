@@ -1,15 +1,14 @@
 """Tests of OneSidedSelection."""
 
-from collections import Counter
-
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from imblearn.under_sampling import OneSidedSelection as ImbOneSidedSelection
 from sklearn.datasets import make_classification
 from sklearn.neighbors import KNeighborsClassifier
 
+from imbestimators.testing import check_sampler_row_order_invariance, tied_datasets
 from imbestimators.under_sampling import OneSidedSelection
 
 
@@ -71,42 +70,16 @@ def test_too_many_neighbours_name_the_training_set():
 
 
 # -- distance ties: decisions that do not depend on row order ----------------------
-@st.composite
-def discrete_data(draw):
-    """Rows full of exact distance ties: small integers or one-hot columns,
-    duplicated rows (within and across classes), two or three classes with
-    one smallest class (imbalanced-learn's minority among equally small ones
-    is the one seen first in y: an order dependence apart from ties)."""
-    n = draw(st.integers(16, 60))
-    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
-    if draw(st.booleans()):
-        X = rng.integers(0, 3, size=(n, draw(st.integers(1, 4))))
-    else:
-        levels = rng.integers(2, 4, size=draw(st.integers(1, 3)))
-        X = np.hstack([np.eye(m)[rng.integers(0, m, size=n)] for m in levels])
-    copies = rng.integers(0, n, size=n // 4)
-    X[rng.integers(0, n, size=n // 4)] = X[copies]
-    n_classes = draw(st.integers(2, 3))
-    n_minority = draw(st.integers(3, n // n_classes - 1))
-    y = np.r_[np.zeros(n_minority, int), rng.integers(1, n_classes, n - n_minority)]
-    assume(np.bincount(y)[1:].min() > n_minority)
-    return X.astype(draw(st.sampled_from([np.float32, np.float64]))), y
-
-
-def kept_rows(X, y, indices):
-    """The kept rows as a multiset of (values, label): what row order cannot see."""
-    return Counter((*X[i].tolist(), y[i].item()) for i in indices)
-
-
 def order_keeping_cleaned_rows(y, rng):
-    """A random order of the rows in which each class but the minority (0)
-    keeps the relative order of its rows, so that the seeds, drawn by
-    position within a class, are the same rows."""
+    """A random order of the rows in which each class but the minority keeps
+    the relative order of its rows, so that the seeds, drawn by position
+    within a class, are the same rows."""
+    minority = int(np.argmin(np.bincount(y)))
     slots = rng.permutation(y)
     order = np.empty(len(y), dtype=np.intp)
     for klass in np.unique(y):
         rows = np.flatnonzero(y == klass)
-        order[slots == klass] = rng.permutation(rows) if klass == 0 else rows
+        order[slots == klass] = rng.permutation(rows) if klass == minority else rows
     return order
 
 
@@ -114,23 +87,21 @@ def order_keeping_cleaned_rows(y, rng):
 # examples than the profile's
 @settings(max_examples=150)
 @given(
-    data=discrete_data(),
+    data=tied_datasets(n_samples=(16, 60), min_minority=3, single_minority=True),
     k=st.sampled_from([None, 1, 3]),
     n_seeds=st.integers(1, 3),
     seed=st.integers(0, 2**16),
 )
 def test_kept_rows_do_not_depend_on_row_order(data, k, n_seeds, seed):
     """Check that reordering the rows (the seeds staying the same rows) keeps
-    the same rows: the condensing vote and the Tomek links are tie-inclusive."""
+    the same rows: the condensing vote and the Tomek links are tie-inclusive.
+    One class is the smallest: with two, imbalanced-learn's minority is the
+    one seen first in y, an order dependence that distance ties have no part
+    in."""
     X, y = data
     order = order_keeping_cleaned_rows(y, np.random.default_rng(seed))
-    params = {"n_neighbors": k, "n_seeds_S": n_seeds, "random_state": seed}
-    first, shuffled = OneSidedSelection(**params), OneSidedSelection(**params)
-    first.fit_resample(X, y)
-    shuffled.fit_resample(X[order], y[order])
-    assert kept_rows(X, y, first.sample_indices_) == kept_rows(
-        X[order], y[order], shuffled.sample_indices_
-    )
+    sampler = OneSidedSelection(n_neighbors=k, n_seeds_S=n_seeds, random_state=seed)
+    check_sampler_row_order_invariance(sampler, X, y, order=order)
 
 
 @pytest.mark.parametrize("random_state", [0, 1, 3])

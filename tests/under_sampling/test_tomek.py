@@ -1,15 +1,14 @@
 """Tests of TomekLinks."""
 
-from collections import Counter
-
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 from imblearn.under_sampling import TomekLinks as ImbTomekLinks
 from scipy import sparse
 from sklearn.datasets import make_classification
 
+from imbestimators.testing import check_sampler_row_order_invariance, tied_datasets
 from imbestimators.under_sampling import TomekLinks
 
 
@@ -106,47 +105,16 @@ def test_every_tied_link_is_removed():
 
 
 # -- distance ties: decisions that do not depend on row order ----------------------
-@st.composite
-def discrete_data(draw):
-    """Rows full of exact distance ties: small integers or one-hot columns,
-    duplicated rows (within and across classes), two or three classes."""
-    n = draw(st.integers(12, 60))
-    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
-    if draw(st.booleans()):
-        X = rng.integers(0, 3, size=(n, draw(st.integers(1, 4))))
-    else:
-        levels = rng.integers(2, 4, size=draw(st.integers(1, 3)))
-        X = np.hstack([np.eye(m)[rng.integers(0, m, size=n)] for m in levels])
-    copies = rng.integers(0, n, size=n // 4)
-    X[rng.integers(0, n, size=n // 4)] = X[copies]
-    y = rng.integers(0, draw(st.integers(2, 3)), size=n)
-    return X.astype(draw(st.sampled_from([np.float32, np.float64]))), y
-
-
-def kept_rows(X, y, indices):
-    """The kept rows as a multiset of (values, label): what row order cannot see."""
-    return Counter((*X[i].tolist(), y[i].item()) for i in indices)
-
-
 @given(
-    data=discrete_data(),
+    data=tied_datasets(),
     strategy=st.sampled_from(["auto", "all", "not minority"]),
     seed=st.integers(0, 2**16),
 )
 def test_kept_rows_do_not_depend_on_row_order(data, strategy, seed):
     """Check that permuting the rows keeps the same rows (values and labels)."""
     X, y = data
-    assume(len(np.unique(y)) > 1)
-    order = np.random.default_rng(seed).permutation(len(y))
-    first, shuffled = (
-        TomekLinks(sampling_strategy=strategy),
-        TomekLinks(sampling_strategy=strategy),
-    )
-    first.fit_resample(X, y)
-    shuffled.fit_resample(X[order], y[order])
-    assert kept_rows(X, y, first.sample_indices_) == kept_rows(
-        X[order], y[order], shuffled.sample_indices_
-    )
+    sampler = TomekLinks(sampling_strategy=strategy)
+    check_sampler_row_order_invariance(sampler, X, y, random_state=seed)
 
 
 def test_sparse_rows_with_unsorted_indices_give_the_dense_links():
