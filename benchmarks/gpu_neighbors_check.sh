@@ -129,6 +129,25 @@ if hasattr(NeighborsIndex, "label_counts"):
     failures += [] if same else ["label_counts"]
     print(f"{name + ', label_counts':<44} k=5   {'SAME' if same else 'DIFFERENT'}")
 
+# NeighborsIndex(...) follows the device setting, so a sampler needs no change
+from imbestimators import config_context
+from imbestimators.under_sampling import EditedNearestNeighbours
+
+y_ties = (ties[:, :3].sum(axis=1) > 5).astype(int)
+expected = EditedNearestNeighbours().fit_resample(ties, y_ties)
+start = time.perf_counter()
+with config_context(device=DEVICE):
+    dispatched = type(NeighborsIndex(ties)) is TorchNeighborsIndex
+    got = EditedNearestNeighbours().fit_resample(ties, y_ties)
+seconds = time.perf_counter() - start
+same = dispatched and all(np.array_equal(a, b) for a, b in zip(got, expected))
+failures += [] if same else ["dispatch"]
+print(
+    f"{name + ', ENN under config_context':<44} k=3   "
+    f"{'SAME' if same else 'DIFFERENT'}   torch engine: {dispatched}   "
+    f"{DEVICE} {seconds:6.2f} s"
+)
+
 # M // 40 query rows x M rows of noisy data, each query row excluding itself
 X, _ = make_classification(
     M,

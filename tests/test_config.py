@@ -175,3 +175,25 @@ def test_import_and_config_do_not_import_torch():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_numpy_engine_under_cpu_does_not_import_torch():
+    """Check that the engine, which reads the device setting in every
+    NeighborsIndex(...), loads torch only for a torch device."""
+    pytest.importorskip("torch")
+    code = (
+        "import sys, numpy as np, imbestimators\n"
+        "from imbestimators.utils import NeighborsIndex\n"
+        "index = NeighborsIndex(np.eye(3))\n"
+        "print(type(index).__name__, 'torch' in sys.modules)\n"
+        "with imbestimators.config_context(device='cpu-torch'):\n"
+        "    index = NeighborsIndex(np.eye(3))\n"
+        "print(type(index).__name__, 'torch' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split("\n")[:2] == [
+        "NeighborsIndex False",
+        "TorchNeighborsIndex True",
+    ]

@@ -45,6 +45,18 @@ neighbourhood is the ``k`` nearest rows.
 Two rows tie when their refined float64 squared distances are equal; these
 are computed from the coordinate differences, the same way for every pair,
 so a tie does not depend on where a row sits in the data.
+
+Devices
+-------
+``NeighborsIndex(...)`` follows :func:`imbestimators.set_config`: under
+``device="cuda"``, ``"cuda:N"``, ``"cpu-torch"`` (or ``"auto"`` with a GPU) it
+builds a :class:`~imbestimators.utils._neighbors_torch.TorchNeighborsIndex`,
+which screens on the torch device and inherits everything else (refinement,
+certification, tie rules), so the answer is the same on every device. Sparse
+data, a custom ``estimator`` and the KD-tree stay with NumPy. The cleaning
+rules' witness and pivot scans (``imbestimators/under_sampling/_neighbourhoods.py``)
+compute their own blocked products with NumPy and stay on the CPU under every
+setting; their neighbour queries go through this engine.
 """
 
 import functools
@@ -57,6 +69,8 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 from sklearn.base import clone
 from threadpoolctl import ThreadpoolController
+
+from imbestimators._config import get_config
 
 __all__ = ["NeighborsIndex", "kneighbors"]
 
@@ -128,6 +142,19 @@ class NeighborsIndex:
     >>> ind, dist
     (array([[1, 2]]), array([[1., 1.]]))
     """
+
+    def __new__(cls, *args, **kwargs):
+        # set_config(device=...) moves the screening to torch (issue 14), so
+        # that every sampler and diagnostic follows it with no change of its
+        # own; "cpu", the default, keeps this NumPy engine. Without arguments
+        # (unpickling, copy) the class is the one recorded, whatever the config.
+        restoring = not (args or kwargs)
+        if cls is NeighborsIndex and not restoring and get_config()["device"] != "cpu":
+            # imported here: torch (and that module) load only when asked
+            from imbestimators.utils._neighbors_torch import TorchNeighborsIndex
+
+            cls = TorchNeighborsIndex
+        return super().__new__(cls)
 
     def __init__(
         self, reference, *, algorithm="auto", estimator=None, working_memory=None

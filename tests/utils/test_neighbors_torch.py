@@ -377,3 +377,135 @@ def test_screening_runs_on_the_device(monkeypatch):
     # tie-inclusive questions go through the same screening hook
     index.kneighbors(3, ties="include")
     index.label_counts(3, np.arange(80) % 2)
+
+
+def _sampler_cases():
+    """Every sampler of the package, with parameters that make it search
+    neighbours (NearMiss in its three versions)."""
+    from imbestimators import combine, over_sampling, under_sampling
+
+    cases = []
+    for module in (over_sampling, under_sampling, combine):
+        for name in module.__all__:
+            cls = getattr(module, name)
+            if name == "NearMiss":
+                cases += [(cls, {"version": v}) for v in (1, 2, 3)]
+            elif name == "SMOTENC":
+                cases.append((cls, {"categorical_features": [0]}))
+            elif name == "ClusterCentroids":
+                cases.append((cls, {"voting": "hard"}))
+            else:
+                cases.append((cls, {}))
+    return cases
+
+
+# samplers that search no neighbours with their default parameters
+_NO_NEIGHBOURS = {
+    "RandomOverSampler",
+    "RandomUnderSampler",
+    "InstanceHardnessThreshold",
+}
+
+
+@pytest.mark.parametrize(
+    ("sampler", "params"),
+    _sampler_cases(),
+    ids=lambda case: getattr(case, "__name__", str(case)),
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_every_sampler_same_output_on_cpu_torch(sampler, params, dtype, monkeypatch):
+    """Check that config_context(device='cpu-torch') sends a sampler's
+    neighbour searches to the torch engine, and changes none of its output,
+    on random data with duplicated rows (issue 14)."""
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], [150, 60, 30])
+    X = (rng.normal(size=(240, 4)) + y[:, None]).round(1).astype(dtype)
+    X[:, 0] = rng.integers(0, 3, size=240)  # SMOTENC's categorical column
+    # duplicated rows, a few of them in two classes
+    copies = rng.permutation(240)[:60]
+    X[copies[:30]] = X[copies[30:]]
+    if "random_state" in sampler(**params).get_params():
+        params = {**params, "random_state": 0}
+    expected = sampler(**params).fit_resample(X, y)
+
+    screened = []
+    device_screen = TorchNeighborsIndex._screen_brute
+
+    def spy(self, *args, **kwargs):
+        screened.append(self.device)
+        return device_screen(self, *args, **kwargs)
+
+    monkeypatch.setattr(TorchNeighborsIndex, "_screen_brute", spy)
+    with config_context(device="cpu-torch"):
+        result = sampler(**params).fit_resample(X, y)
+    for got, want in zip(result, expected):
+        np.testing.assert_array_equal(got, want)
+    if sampler.__name__ not in _NO_NEIGHBOURS:
+        assert screened
+        assert set(screened) == {torch.device("cpu")}
+
+
+def test_neighbors_index_follows_the_device_setting():
+    """Check that NeighborsIndex(...) builds the torch engine under a torch
+    device and the NumPy engine under 'cpu', with the same answer."""
+    X = np.random.default_rng(0).integers(0, 3, size=(100, 4)).astype(np.float32)
+    numpy_index = NeighborsIndex(X, algorithm="brute")
+    assert type(numpy_index) is NeighborsIndex
+    with config_context(device="cpu-torch"):
+        index = NeighborsIndex(X, algorithm="brute")
+    assert type(index) is TorchNeighborsIndex
+    assert index.device == torch.device("cpu")
+    assert_same_answer(index, numpy_index, 4, ties="include")
+    with config_context(device="cpu"):
+        assert type(NeighborsIndex(X)) is NeighborsIndex
+
+
+def test_dispatch_keeps_subclasses_pickles_and_copies():
+    """Check that the device setting redirects only NeighborsIndex itself:
+    subclasses, unpickled and copied indexes keep their class."""
+    import copy
+    import pickle
+
+    class Custom(NeighborsIndex):
+        pass
+
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    numpy_index = NeighborsIndex(X)
+    with config_context(device="cpu-torch"):
+        assert type(Custom(X)) is Custom
+        for restored in (
+            pickle.loads(pickle.dumps(numpy_index)),
+            copy.copy(numpy_index),
+            copy.deepcopy(numpy_index),
+        ):
+            assert type(restored) is NeighborsIndex
+            np.testing.assert_array_equal(
+                restored.kneighbors(3), numpy_index.kneighbors(3)
+            )
+        torch_index = NeighborsIndex(X)
+    restored = pickle.loads(pickle.dumps(torch_index))
+    assert type(restored) is TorchNeighborsIndex
+    np.testing.assert_array_equal(restored.kneighbors(3), numpy_index.kneighbors(3))
+
+
+def test_imbalance_report_typology_runs_on_the_device(monkeypatch):
+    """Check that the diagnostics typology searches on the torch device under
+    config_context, with the same report."""
+    from imbestimators.diagnostics import imbalance_report
+
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 3, size=(300, 5)).astype(float)
+    y = np.repeat([0, 1], [260, 40])
+    expected = imbalance_report(y, X)
+    screened = []
+    device_screen = TorchNeighborsIndex._screen_brute
+
+    def spy(self, *args, **kwargs):
+        screened.append(self.device)
+        return device_screen(self, *args, **kwargs)
+
+    monkeypatch.setattr(TorchNeighborsIndex, "_screen_brute", spy)
+    with config_context(device="cpu-torch"):
+        report = imbalance_report(y, X)
+    assert set(screened) == {torch.device("cpu")}
+    assert report.typology == expected.typology
