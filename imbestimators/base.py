@@ -17,6 +17,8 @@ NumPy array), and only synthetic rows are cast back to the input dtypes.
 """
 
 import numbers
+import threading
+import warnings
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler as _ImbBaseOverSampler
@@ -31,6 +33,7 @@ from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _num_samples
 
+from imbestimators.exceptions import EmptyClassWarning
 from imbestimators.utils._param_validation import _fit_context, validate_data
 from imbestimators.utils._validation import (
     cast_like_frame,
@@ -141,10 +144,14 @@ class _SamplerMixin:
         self.sampling_strategy_ = resolve_sampling_strategy(
             self.sampling_strategy, y, self._sampling_type
         )
-        X_res, y_res = self._fit_resample(X, y, **params)
+        X_res, y_res = self._resample(X, y, **params)
         if binarize_y:
             y_res = label_binarize(y_res, classes=np.unique(y))
         return self._format_X(X_in, X_res), self._format_y(X_in, y_in, y_res)
+
+    def _resample(self, X, y, **params):
+        """``_fit_resample``, and what a family of samplers checks on its output."""
+        return self._fit_resample(X, y, **params)
 
     def _format_X(self, X_in, X_res):
         if isinstance(X_in, list):
@@ -201,8 +208,63 @@ class BaseUnderSampler(_SamplerMixin, _ImbBaseUnderSampler):
     """Base class for our under-samplers that control the number of samples."""
 
 
+#: set while a cleaning sampler resamples in this thread: a cleaning step run
+#: inside another (NeighbourhoodCleaningRule's editing) leaves the warning about
+#: an emptied class to the outer one, whose output has at most the step's rows
+_CLEANING = threading.local()
+
+
 class BaseCleaningSampler(_SamplerMixin, _ImbBaseCleaningSampler):
-    """Base class for our cleaning under-samplers (data-driven counts)."""
+    """Base class for our cleaning under-samplers (data-driven counts).
+
+    A cleaning rule promises no count, but it never removes a whole class in
+    silence: ``fit_resample`` warns with an
+    :class:`~imbestimators.exceptions.EmptyClassWarning` when its output has no
+    row of a class of ``y``.
+    """
+
+    #: why a rule may remove a whole class, for the warning; a sampler whose
+    #: rule allows a more precise reason may say it here
+    _emptied_class_reason = (
+        "Its rule looks at each row's neighbourhood, which is tie-inclusive "
+        "(every row as close as the n-th nearest counts): where rows of other "
+        "classes lie at the same distance or nearer, as with rows repeated "
+        "under several labels or constant or one-hot columns, it can remove a "
+        "whole class."
+    )
+
+    def _resample(self, X, y, **params):
+        outermost = not getattr(_CLEANING, "active", False)
+        _CLEANING.active = True
+        try:
+            X_res, y_res = super()._resample(X, y, **params)
+        finally:
+            if outermost:
+                _CLEANING.active = False
+        if outermost:
+            self._warn_emptied_classes(y, y_res)
+        return X_res, y_res
+
+    def _warn_emptied_classes(self, y, y_res):
+        classes, counts = np.unique(y, return_counts=True)
+        emptied = ~np.isin(classes, np.unique(y_res))
+        if not emptied.any():
+            return
+        listing = " and ".join(
+            f"class {label_repr(klass)} ({count} rows)"
+            for klass, count in zip(classes[emptied].tolist(), counts[emptied])
+        )
+        warnings.warn(
+            f"{type(self).__name__}(sampling_strategy={self.sampling_strategy!r}) "
+            f"removed every row of {listing}: the resampled data have no row of "
+            f"{'this class' if emptied.sum() == 1 else 'these classes'}. "
+            f"{self._emptied_class_reason} To keep a class, leave it out of "
+            "sampling_strategy (pass the list of the classes to clean), or "
+            "remove rows repeated under several labels first.",
+            EmptyClassWarning,
+            # the caller of fit_resample (through _resample and _fit_context)
+            stacklevel=5,
+        )
 
 
 def check_class_sizes(y, targeted, n_required, *, parameter, value, estimator, hint):

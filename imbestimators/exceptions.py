@@ -3,6 +3,7 @@
 __all__ = [
     "ConstraintNotMetWarning",
     "DeviceFallbackWarning",
+    "EmptyClassWarning",
     "FallbackWarning",
     "InsufficientSamplesWarning",
 ]
@@ -25,6 +26,23 @@ class DeviceFallbackWarning(UserWarning):
     of torch, fewer GPUs) is loaded on the CPU, where it predicts the same
     probabilities up to floating-point rounding; ``to_device`` moves it
     elsewhere.
+    """
+
+
+class EmptyClassWarning(UserWarning):
+    """Warning raised when a cleaning sampler removes every row of a class.
+
+    A cleaning rule has no target count: it removes the rows its rule finds
+    noisy, redundant or on a class border, and on data where rows of several
+    classes coincide or lie at equal distances (duplicated rows, constant or
+    one-hot columns) that can be every row of a class. The output then has no
+    row of that class, which a classifier fitted on it can never predict. The
+    message names the sampler, each class removed and its number of rows, and
+    how to keep it. Raised once per ``fit_resample``, by the outermost cleaning
+    sampler (:class:`~imbestimators.under_sampling.NeighbourhoodCleaningRule`
+    reports what its editing step removed); inside
+    :class:`~imbestimators.combine.SMOTEENN` or
+    :class:`~imbestimators.combine.SMOTETomek`, by their cleaning step.
     """
 
 

@@ -1,5 +1,7 @@
 """Properties shared by SMOTEENN and SMOTETomek (any over-sampler, any cleaner)."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ from imblearn.under_sampling import TomekLinks as ImbTomekLinks
 from sklearn.base import clone
 
 from imbestimators.combine import SMOTEENN, SMOTETomek
+from imbestimators.exceptions import EmptyClassWarning
 from imbestimators.over_sampling import (
     ADASYN,
     SMOTE,
@@ -111,6 +114,27 @@ def test_sampling_strategy_beside_a_given_smote_warns(combined):
     with pytest.warns(UserWarning, match=r"sampling_strategy=0.5 is ignored"):
         sampler.fit_resample(X, y)
     assert sampler.sampling_strategy_ == sampler.smote_.sampling_strategy_
+
+
+@pytest.mark.parametrize(
+    ("combined", "cleaner"),
+    [(SMOTEENN, "EditedNearestNeighbours"), (SMOTETomek, "TomekLinks")],
+)
+def test_a_cleaning_step_that_empties_a_class_says_so(combined, cleaner):
+    """Check one EmptyClassWarning from the cleaning step where all rows
+    coincide: SMOTE copies the point, every row is then in every tie-inclusive
+    neighbourhood and in a Tomek link, and no row is left (silent before)."""
+    X, y = np.ones((26, 3)), np.repeat([0, 1], [6, 20])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _, y_res = combined(random_state=0).fit_resample(X, y)
+    assert len(y_res) == 0
+    emptied = [w for w in caught if issubclass(w.category, EmptyClassWarning)]
+    assert len(emptied) == 1
+    assert str(emptied[0].message).startswith(
+        f"{cleaner}(sampling_strategy='all') removed every row of class 0 (20 rows) "
+        "and class 1 (20 rows)"
+    )
 
 
 @pytest.mark.parametrize("combined", [SMOTEENN, SMOTETomek])

@@ -1,5 +1,6 @@
 """Helpers of the under-samplers, and properties shared by all of them."""
 
+import re
 import warnings
 from collections import Counter
 
@@ -12,6 +13,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
+from imbestimators.exceptions import EmptyClassWarning
 from imbestimators.under_sampling import (
     AllKNN,
     ClusterCentroids,
@@ -167,6 +169,8 @@ def test_cluster_centroids_counts_and_untouched_classes(data, choice):
     assert not hasattr(sampler, "sample_indices_")
 
 
+# three classes drawn from one distribution: the editing rules may remove one whole
+@pytest.mark.filterwarnings("ignore::imbestimators.exceptions.EmptyClassWarning")
 @pytest.mark.parametrize("name", sorted(SELECTORS))
 def test_selectors_keep_pandas_and_sparse(name):
     """Check that a DataFrame comes back as the input's rows and sparse as sparse."""
@@ -255,3 +259,84 @@ def test_check_n_samples_names_parameter_and_place():
             estimator="NearMiss",
             where="the minority class 1",
         )
+
+
+# -- a class removed whole is reported ---------------------------------------------
+#: every row the same point: every row is in every tie-inclusive neighbourhood
+X_SAME = np.ones((26, 3))
+y_SAME = np.repeat([0, 1], [6, 20])
+#: the classes each cleaning sampler (sampling_strategy="all") removes on it
+EMPTIED_ON_SAME = {
+    **dict.fromkeys(sorted(CLEANING), "class 0 (6 rows) and class 1 (20 rows)"),
+    "EditedNearestNeighbours-mode": "class 0 (6 rows)",
+}
+# Hart's condensing keeps its seed of each class
+del EMPTIED_ON_SAME["CondensedNearestNeighbour"]
+
+
+def emptied_class_warnings(sampler, X, y):
+    """``fit_resample``; the output labels and every EmptyClassWarning raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _, y_res = sampler.fit_resample(X, y)
+    return y_res, [w for w in caught if issubclass(w.category, EmptyClassWarning)]
+
+
+@pytest.mark.parametrize("name", sorted(EMPTIED_ON_SAME))
+def test_a_cleaning_sampler_that_empties_a_class_says_so(name):
+    """Check one EmptyClassWarning naming the sampler, each class it removed
+    whole and what to do, where all rows coincide (silent before; the inner
+    editing step of NeighbourhoodCleaningRule adds no second warning)."""
+    sampler = SELECTORS[name](sampling_strategy="all")
+    y_res, caught = emptied_class_warnings(sampler, X_SAME, y_SAME)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert message.startswith(
+        f"{type(sampler).__name__}(sampling_strategy='all') removed every row of "
+        f"{EMPTIED_ON_SAME[name]}: the resampled data have no row of "
+    )
+    assert "tie-inclusive" in message
+    assert "leave it out of sampling_strategy" in message
+    assert set(y_res.tolist()) == {0, 1} - {
+        int(c) for c in re.findall(r"class (\d) \(", message)
+    }
+
+
+def test_one_sided_selection_of_a_single_tomek_link_says_so():
+    """Check two well-separated pairs: condensing keeps one row of each, a
+    Tomek link, which then goes too (silent before)."""
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 10.0], [10.0, 11.0]])
+    y = np.array([0, 0, 1, 1])
+    sampler = OneSidedSelection(sampling_strategy=[0, 1], random_state=0)
+    y_res, caught = emptied_class_warnings(sampler, X, y)
+    assert len(y_res) == 0
+    assert len(caught) == 1
+    assert str(caught[0].message).startswith(
+        "OneSidedSelection(sampling_strategy=[0, 1]) removed every row of class 0 "
+        "(2 rows) and class 1 (2 rows)"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(CLEANING))
+def test_a_cleaning_sampler_that_keeps_every_class_is_silent(name):
+    """Check that no EmptyClassWarning is raised while every class keeps a row."""
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(size=(20, 2)), rng.normal(size=(10, 2)) + 4]
+    y = np.repeat([0, 1], [20, 10])
+    y_res, caught = emptied_class_warnings(SELECTORS[name](), X, y)
+    assert set(y_res.tolist()) == {0, 1}
+    assert caught == []
+
+
+def test_an_error_inside_a_cleaning_sampler_leaves_the_next_one_warning():
+    """Check that an error in a nested cleaning step (the editing of
+    NeighbourhoodCleaningRule) does not leave the next sampler nested."""
+    too_many = EditedNearestNeighbours(n_neighbors=30)
+    with pytest.raises(ValueError, match="n_neighbors=30 needs at least 31 samples"):
+        NeighbourhoodCleaningRule(edited_nearest_neighbours=too_many).fit_resample(
+            X_SAME, y_SAME
+        )
+    _, caught = emptied_class_warnings(
+        EditedNearestNeighbours(sampling_strategy="all"), X_SAME, y_SAME
+    )
+    assert len(caught) == 1
