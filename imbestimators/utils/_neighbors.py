@@ -350,10 +350,12 @@ class NeighborsIndex:
         the first ``size`` are its tie-inclusive neighbourhood (squared
         distances; Euclidean ones with a user estimator).
         """
-        if self.algorithm == "estimator":
-            groups = self._estimator_passes(query, k, exclude, largest)
-        else:
-            groups = self._certified_passes(query, k, exclude, largest)
+        passes = (
+            self._estimator_passes
+            if self.algorithm == "estimator"
+            else self._certified_passes
+        )
+        groups = _passes_by_exclusion(passes, query, k, exclude, largest)
         sign = -1.0 if largest else 1.0
         for rows, sq, ind in groups:
             signed = sign * sq
@@ -438,7 +440,10 @@ class NeighborsIndex:
         n_query = query.shape[0]
         out_sq = np.empty((n_query, k), dtype=np.float64)
         out_ind = np.empty((n_query, k), dtype=np.intp)
-        for rows, sq_dist, ind in self._certified_passes(query, k, exclude, largest):
+        passes = _passes_by_exclusion(
+            self._certified_passes, query, k, exclude, largest
+        )
+        for rows, sq_dist, ind in passes:
             out_sq[rows] = sq_dist[:, :k]
             out_ind[rows] = ind[:, :k]
         return np.sqrt(out_sq), out_ind
@@ -743,6 +748,29 @@ def kneighbors(
         return_distance=return_distance,
         ties=ties,
     )
+
+
+def _passes_by_exclusion(passes, query, k, exclude, largest):
+    """``passes(query, k, exclude, largest)``, run apart on the rows that
+    exclude an index and on those that exclude none.
+
+    The two kinds have ``n_reference - 1`` and ``n_reference`` rows to choose
+    from: a pass's candidate count, shared by its rows, cannot end at both, and
+    a row ending short of all its rows is wrongly taken as complete (k close
+    to ``n_reference``: a row excluding none then lost a tied row).
+    """
+    if exclude is None:
+        yield from passes(query, k, None, largest)
+        return
+    excludes = exclude >= 0
+    for rows in (np.flatnonzero(excludes), np.flatnonzero(~excludes)):
+        if not rows.size:
+            continue
+        # one kind only (the usual case): no copy of the query
+        group = query if rows.size == exclude.size else query[rows]
+        group_exclude = exclude[rows] if excludes[rows[0]] else None
+        for part, sq_dist, ind in passes(group, k, group_exclude, largest):
+            yield rows[part], sq_dist, ind
 
 
 def _map_threads(func, items):

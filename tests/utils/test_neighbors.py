@@ -287,6 +287,48 @@ def test_kneighbors_ties_include_query_and_exclude(X, data):
 
 
 @given(reference_sets(), st.data())
+@pytest.mark.parametrize("engine", ["brute", "kd_tree", "estimator"])
+def test_mixed_exclude_matches_brute_force(engine, X, data):
+    """Check one query mixing rows that exclude an index and rows that exclude
+    none, with k up to n - 1 (where the two kinds need different numbers of
+    candidates), against a full sort by (distance, index)."""
+    n = len(X)
+    n_query = data.draw(st.integers(2, 8))
+    exclude = np.array(
+        data.draw(st.lists(st.integers(-1, n - 1), min_size=n_query, max_size=n_query))
+    )
+    exclude[:2] = -1, data.draw(st.integers(0, n - 1))
+    Q = X[
+        data.draw(st.lists(st.integers(0, n - 1), min_size=n_query, max_size=n_query))
+    ]
+    k = data.draw(st.integers(max(1, n - 6), n - 1))
+    largest = engine == "brute" and data.draw(st.booleans())
+    if engine == "estimator":
+        index = NeighborsIndex(X, estimator=NearestNeighbors())
+    else:
+        index = NeighborsIndex(X, algorithm=engine)
+    if engine != "estimator":  # its own order of tied rows
+        ind = index.kneighbors(k, Q, exclude=exclude, largest=largest)
+        assert np.array_equal(ind, brute_force(X, Q, k, exclude, largest))
+    ties = index.kneighbors(k, Q, exclude=exclude, largest=largest, ties="include")
+    assert as_sets(ties) == brute_force_ties(X, Q, k, exclude, largest)
+
+
+def test_mixed_exclude_row_sees_every_reference_row():
+    """Check the case that the shared candidate count got wrong: with k = 18
+    of 19 rows, the row that excludes none leaves out the last of the rows at
+    distance 1 (row 15), not row 0; tie-inclusive, it keeps all 19 rows."""
+    X = np.array([[1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0]], float).T
+    index = NeighborsIndex(X, algorithm="brute")
+    ind = index.kneighbors(18, np.zeros((2, 1)), exclude=[-1, 0])
+    assert 0 in ind[0]
+    assert 15 not in ind[0]
+    assert 0 not in ind[1]
+    ties = index.kneighbors(18, np.zeros((2, 1)), exclude=[-1, 0], ties="include")
+    assert as_sets(ties) == [list(range(19)), list(range(1, 19))]
+
+
+@given(reference_sets(), st.data())
 def test_tie_inclusive_answers_do_not_depend_on_row_order(X, data):
     """Check that permuting the reference rows permutes the neighbourhoods."""
     k = data.draw(st.integers(1, X.shape[0] - 1))

@@ -153,10 +153,11 @@ def test_tie_inclusive_queries_match_numpy_engine(X, data):
 @given(reference_sets(), st.data(), st.booleans())
 def test_tie_inclusive_queries_with_exclude_match_numpy_engine(X, data, largest):
     """Check ties='include' and label counts for outside queries whose rows
-    each exclude an index, or none, nearest and farthest."""
+    exclude an index or none (mixed in one query), nearest and farthest."""
     n = X.shape[0]
     rows = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=20)))
-    exclude = rows if data.draw(st.booleans()) else np.full(rows.size, -1)
+    keep = np.array(data.draw(st.lists(st.booleans(), min_size=20, max_size=20)))
+    exclude = np.where(keep[: rows.size], -1, rows)
     k = data.draw(st.integers(1, n - 1))
     labels = np.arange(n) % 2
     query = X[rows] + X.dtype.type(0.5)
