@@ -97,19 +97,6 @@ EDGE_CASES = {
 }
 
 
-def test_imbalanced_datasets_reach_edge_cases():
-    """Check that 60 draws of the default strategy hold every promised edge case."""
-    seen = Counter()
-
-    @settings(max_examples=60, phases=[Phase.generate], database=None)
-    @given(data=imbalanced_datasets())
-    def collect(data):
-        seen.update(name for name, holds in EDGE_CASES.items() if holds(*data))
-
-    collect()
-    assert set(seen) == set(EDGE_CASES), f"missing {set(EDGE_CASES) - set(seen)}"
-
-
 def _ratio(y):
     counts = Counter(y.tolist()).values()
     return max(counts) / min(counts)
@@ -190,19 +177,22 @@ TIED_EDGE_CASES = {
 }
 
 
-def test_tied_datasets_reach_edge_cases():
-    """Check that 60 draws of the default strategy hold every promised trait."""
+@pytest.mark.parametrize(
+    ("strategy", "edge_cases"),
+    [(imbalanced_datasets, EDGE_CASES), (tied_datasets, TIED_EDGE_CASES)],
+    ids=["imbalanced_datasets", "tied_datasets"],
+)
+def test_datasets_reach_edge_cases(strategy, edge_cases):
+    """Check that 60 draws of the default strategy hold every promised edge case."""
     seen = Counter()
 
     @settings(max_examples=60, phases=[Phase.generate], database=None)
-    @given(data=tied_datasets())
+    @given(data=strategy())
     def collect(data):
-        seen.update(name for name, holds in TIED_EDGE_CASES.items() if holds(*data))
+        seen.update(name for name, holds in edge_cases.items() if holds(*data))
 
     collect()
-    assert set(seen) == set(TIED_EDGE_CASES), (
-        f"missing {set(TIED_EDGE_CASES) - set(seen)}"
-    )
+    assert set(seen) == set(edge_cases), f"missing {set(edge_cases) - set(seen)}"
 
 
 @pytest.mark.parametrize(
