@@ -18,7 +18,7 @@ from imbestimators.under_sampling._base import (
 )
 from imbestimators.under_sampling._neighbourhoods import rows_with_own_class_first
 from imbestimators.utils._docstring import fill_doc
-from imbestimators.utils._neighbors import NeighborsIndex
+from imbestimators.utils._neighbors import NeighborsIndex, scaled_to_safe_range
 from imbestimators.utils._param_validation import HasMethods, Interval, StrOptions
 
 __all__ = [
@@ -53,7 +53,10 @@ class EditedNeighbourhoods:
     """
 
     def __init__(self, X, codes, max_k, estimator=None):
-        self.X = X
+        # float64 data of extreme magnitude are searched scaled by a power of
+        # two: the same neighbours, from distances that neither overflow nor
+        # underflow (a user's estimator keeps the data as given)
+        self.X = X if estimator is not None else scaled_to_safe_range(X)
         self.codes = codes
         self.max_k = max_k
         self.estimator = estimator

@@ -32,14 +32,24 @@ pivots and the scan order change the speed, never the answers.
 Counting rows under a threshold is not a k-NN query: it is done here by a
 small blocked kernel (one matrix product per block, like the k-NN engine's
 screening) whose float32/float64 rounding is bounded; pairs within the bound of
-the threshold are decided from exact float64 differences.
+the threshold are decided from exact float64 differences. As in the engine,
+float32 products are used only where they can neither overflow nor underflow
+(else float64), and float64 data of extreme magnitude are scaled by a power of
+two first, so the answers do not depend on the unit of the data. This kernel
+runs with NumPy under every device setting; the neighbour queries go through
+the engine (and its device).
 """
 
 import numpy as np
 from scipy import sparse
 
 from imbestimators.under_sampling._base import query_in_chunks
-from imbestimators.utils._neighbors import NeighborsIndex, _blas_controller
+from imbestimators.utils._neighbors import (
+    NeighborsIndex,
+    _blas_controller,
+    scaled_to_safe_range,
+    screening_dtype,
+)
 
 __all__ = [
     "nearest_in",
@@ -167,18 +177,17 @@ class _Witnesses:
     def _scan_dense(self, selected, candidates):
         cand_X = self.X[candidates]
         cand_sq = _row_sq_norms(cand_X)
-        # augmented candidates [-2 c, |c|^2]: with the query [q, 1], one
-        # product gives |c|^2 - 2 q.c, i.e. |q - c|^2 - |q|^2
-        cand_aug = np.empty((cand_X.shape[1] + 1, len(candidates)), cand_X.dtype)
-        np.multiply(cand_X.T, -2, out=cand_aug[:-1])
-        cand_aug[-1] = cand_sq
+        max_cand_sq = cand_sq.max()
+        cand_augs = {}
         for start in range(0, len(selected), _QUERY_BLOCK):
             block = selected[start : start + _QUERY_BLOCK]
             query = self.X[self.rows[block]]
             q_sq = _row_sq_norms(query)
-            query_aug = np.empty((len(block), query.shape[1] + 1), query.dtype)
-            query_aug[:, :-1] = query
-            query_aug[:, -1] = 1
+            dtype = screening_dtype(self.X.dtype, max(max_cand_sq, q_sq.max()))
+            if dtype not in cand_augs:
+                cand_augs[dtype] = _augmented_candidates(cand_X, cand_sq, dtype)
+            cand_aug = cand_augs[dtype]
+            query_aug = _augmented_query(query, dtype)
             for first in range(0, len(candidates), _CANDIDATE_BLOCK):
                 keep = self.found[block] < self.k
                 if not keep.all():
@@ -280,6 +289,22 @@ def _row_sq_norms(X):
     return np.einsum("ij,ij->i", X, X, dtype=np.float64)
 
 
+def _augmented_candidates(cand_X, cand_sq, dtype):
+    """``[-2 c, |c|^2]`` as columns: with the query ``[q, 1]``, one product
+    gives ``|c|^2 - 2 q.c``, i.e. ``|q - c|^2 - |q|^2``."""
+    cand_aug = np.empty((cand_X.shape[1] + 1, len(cand_X)), dtype)
+    np.multiply(cand_X.T, -2, out=cand_aug[:-1])
+    cand_aug[-1] = cand_sq
+    return cand_aug
+
+
+def _augmented_query(query, dtype):
+    query_aug = np.empty((len(query), query.shape[1] + 1), dtype)
+    query_aug[:, :-1] = query
+    query_aug[:, -1] = 1
+    return query_aug
+
+
 def _rounding_bound(dtype, n_features, q_sq, max_c_sq):
     # |q|^2 + |c|^2 - 2 q.c in the product's precision: each term carries at
     # most about n_features units in the last place of |q|^2 + |c|^2 (Higham,
@@ -376,18 +401,21 @@ def _nearest_pivot(X, rows, pivots):
     if sparse.issparse(X):
         return query_in_chunks(NeighborsIndex(X[pivots]), 1, X, rows)[:, 0]
     piv_X = X[pivots]
-    piv_aug = np.empty((X.shape[1] + 1, len(pivots)), X.dtype)
-    np.multiply(piv_X.T, -2, out=piv_aug[:-1])
-    piv_aug[-1] = _row_sq_norms(piv_X)
+    piv_sq = _row_sq_norms(piv_X)
+    piv_augs = {}
     nearest = np.empty(len(rows), dtype=np.intp)
     n_block = max(1, 2**20 // len(pivots))
     with _single_blas_thread():
         for start in range(0, len(rows), n_block):
             query = X[rows[start : start + n_block]]
-            query_aug = np.empty((len(query), X.shape[1] + 1), X.dtype)
-            query_aug[:, :-1] = query
-            query_aug[:, -1] = 1
-            nearest[start : start + len(query)] = np.argmin(query_aug @ piv_aug, axis=1)
+            max_sq = max(piv_sq.max(), _row_sq_norms(query).max())
+            dtype = screening_dtype(X.dtype, max_sq)
+            if dtype not in piv_augs:
+                piv_augs[dtype] = _augmented_candidates(piv_X, piv_sq, dtype)
+            query_aug = _augmented_query(query, dtype)
+            nearest[start : start + len(query)] = np.argmin(
+                query_aug @ piv_augs[dtype], axis=1
+            )
     return nearest
 
 
@@ -579,6 +607,9 @@ def tomek_link_mask(X, codes):
     -------
     ndarray of bool of shape (n_samples,)
     """
+    # float64 data of extreme magnitude: the same links, from distances that
+    # neither overflow nor underflow
+    X = scaled_to_safe_range(X)
     n_samples = len(codes)
     counts = np.bincount(codes)
     largest = int(np.argmax(counts))

@@ -25,6 +25,13 @@ So the neighbours returned are the exact ``k`` nearest, ties broken towards
 the lower reference index, and they do not depend on how many threads BLAS
 used for the screening.
 
+Nor do they depend on the unit of the data. float32 squared norms overflow
+above ``|x| ~ 1.8e19`` and lose their accuracy below ``~1e-19``, so float32
+data beyond ``_FLOAT32_SCREENING_SQ`` (read from the squared norms, which the
+screening computes anyway) are screened in float64; float64 data beyond
+``_FLOAT64_MAGNITUDE`` (about 1e-120 to 1e120) are searched on a copy scaled
+by a power of two, which is exact, and the distances scaled back.
+
 Distance ties
 -------------
 On discrete data (binary, one-hot or integer features, duplicated rows)
@@ -59,7 +66,9 @@ compute their own blocked products with NumPy and stay on the CPU under every
 setting; their neighbour queries go through this engine.
 """
 
+import copy
 import functools
+import math
 import numbers
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -92,6 +101,17 @@ _SEED_COLUMNS = 512
 _MAX_ARGMIN_PASSES = 16
 # from this many columns, few-neighbour selection goes through group minima
 _MIN_GROUPED_COLUMNS = 4096
+# float32 screening only where its products neither overflow nor lose accuracy
+# to underflow: the largest squared row norm between 2**-60 and 2**100 (|x|
+# from about 1e-9 to 1e15); other float32 data are screened in float64. The
+# neighbours are exact either way: out of this range the error bound would
+# not hold (float32 |x|^2 overflows above |x| ~ 1.8e19, underflows below 1e-19)
+_FLOAT32_SCREENING_SQ = (2.0**-60, 2.0**100)
+# float64 squared distances neither overflow nor lose accuracy to underflow
+# while |x| stays between 2**-400 and 2**400 (about 1e-120 and 1e120): always
+# for float32 data; float64 data beyond are searched scaled by a power of two,
+# which is exact, so the neighbours do not depend on the unit of the data
+_FLOAT64_MAGNITUDE = (2.0**-400, 2.0**400)
 # float64 differences refined per block, in bytes
 _REFINE_BLOCK_BYTES = 2**21
 # temporaries per (query row, candidate) of a pass (indices, float64 distances,
@@ -167,10 +187,48 @@ class NeighborsIndex:
         self.algorithm = self._resolve_algorithm(algorithm, estimator)
         if self.algorithm == "estimator":
             self.estimator = clone(estimator).fit(reference)
-        elif self.algorithm == "kd_tree":
-            self._tree = cKDTree(np.asarray(reference, dtype=np.float64))
-        else:
-            self._ref_sq_norms = _row_sq_norms(reference)
+        self._index_reference()
+
+    def _index_reference(self):
+        """Build the search structure of ``self.reference``: a KD-tree, or the
+        squared row norms of the screening."""
+        self._magnitude = None  # largest |value|, computed when needed
+        self._rescaled_indexes = {}
+        self.__dict__.pop("_ref_sq_norms", None)
+        if self.algorithm == "kd_tree":
+            self._tree = cKDTree(np.asarray(self.reference, dtype=np.float64))
+        elif self.algorithm == "brute":
+            self._ref_sq_norms = _row_sq_norms(self.reference)
+
+    def _rescaling(self, query):
+        """The power of two by which ``reference`` and ``query`` are searched.
+
+        0, with no pass over the data, unless one of them is float64: then 0
+        if their magnitude is within ``_FLOAT64_MAGNITUDE``, else the exponent
+        that brings it near 1. A user estimator is never rescaled.
+        """
+        if self.algorithm == "estimator":
+            return 0
+        if self.reference.dtype != np.float64 and query.dtype != np.float64:
+            return 0
+        if self._magnitude is None:
+            self._magnitude = _magnitude(self.reference)
+        query_magnitude = 0.0 if query is self.reference else _magnitude(query)
+        return _range_exponent(max(self._magnitude, query_magnitude))
+
+    def _rescaled(self, exponent):
+        """This index on ``reference * 2**exponent`` (built once): the same
+        neighbours, since scaling by a power of two is exact."""
+        if exponent not in self._rescaled_indexes:
+            index = copy.copy(self)
+            # float64: a float32 reference would underflow (this happens only
+            # for a float64 query of extreme magnitude, searched in float64)
+            index.reference = _ldexp(
+                self.reference.astype(np.float64, copy=False), exponent
+            )
+            index._index_reference()
+            self._rescaled_indexes[exponent] = index
+        return self._rescaled_indexes[exponent]
 
     def _resolve_algorithm(self, algorithm, estimator):
         if estimator is not None:
@@ -238,6 +296,17 @@ class NeighborsIndex:
         if ties not in ("lower_index", "include"):
             raise ValueError(f"ties must be 'lower_index' or 'include'; got {ties!r}.")
         query, exclude = self._check_query(n_neighbors, query, exclude)
+        exponent = self._rescaling(query)
+        if exponent:
+            dist, ind = self._rescaled(exponent).kneighbors(
+                n_neighbors,
+                _ldexp(query, exponent),
+                exclude=exclude,
+                largest=largest,
+                return_distance=True,
+                ties=ties,
+            )
+            return (np.ldexp(dist, -exponent), ind) if return_distance else ind
         if ties == "include":
             dist, ind = self._tie_inclusive(query, n_neighbors, exclude, largest)
         elif self.algorithm == "estimator":
@@ -308,6 +377,15 @@ class NeighborsIndex:
                 f"got codes from {labels.min()} to {largest}."
             )
         query, exclude = self._check_query(n_neighbors, query, exclude)
+        exponent = self._rescaling(query)
+        if exponent:
+            return self._rescaled(exponent).label_counts(
+                n_neighbors,
+                labels,
+                _ldexp(query, exponent),
+                exclude=exclude,
+                n_labels=n_labels,
+            )
         n_query = query.shape[0]
         flat = np.zeros(n_query * n_labels, dtype=np.intp)
         for rows, _, ind, size in self._tie_groups(query, n_neighbors, exclude):
@@ -384,13 +462,19 @@ class NeighborsIndex:
         """
         if self.algorithm == "estimator":
             return self.estimator.kneighbors(query, n_neighbors=1)[0][:, 0]
+        exponent = self._rescaling(query)
+        if exponent:
+            bound = self._rescaled(exponent).nearest_distance_bound(
+                _ldexp(query, exponent)
+            )
+            return np.ldexp(bound, -exponent)
         if self.algorithm == "kd_tree":
             dense = np.asarray(query, dtype=np.float64)
             dist, _ = self._tree.query(dense, k=1, workers=-1)
             # tree distances carry a few ulps of error
             return np.reshape(dist, -1) * (1 - 64 * np.finfo(np.float64).eps)
         q_sq_norms = _row_sq_norms(query)
-        dtype = _float_dtype(self.reference, query)
+        dtype = self._screening_dtype(query, q_sq_norms)
         n_query = query.shape[0]
         blocks = [
             slice(start, min(start + _BLOCK_ROWS, n_query))
@@ -504,7 +588,7 @@ class NeighborsIndex:
         signed squared distance of every reference row that was not kept.
         """
         n_query = query.shape[0]
-        dtype = _float_dtype(self.reference, query)
+        dtype = self._screening_dtype(query, q_sq_norms)
         n_rows = max(1, min(_BLOCK_ROWS, self.working_memory // (_BLOCK_COLUMNS * 16)))
         blocks = [
             slice(start, min(start + n_rows, n_query))
@@ -523,6 +607,15 @@ class NeighborsIndex:
         # values were screened without the |q|^2 term (constant along a row)
         kept_max += sign * q_sq_norms
         return candidates, kept_max - self._screening_error(q_sq_norms, dtype)
+
+    def _screening_dtype(self, query, q_sq_norms):
+        """float32 when both are float32 and within ``_FLOAT32_SCREENING_SQ``
+        (from the squared norms already computed: no pass over the data),
+        else float64."""
+        max_sq = max(
+            self._ref_sq_norms.max(initial=0.0), np.max(q_sq_norms, initial=0.0)
+        )
+        return screening_dtype(_float_dtype(self.reference, query), max_sq)
 
     def _screening_error(self, q_sq_norms, dtype):
         # Rounding error of |q|^2 + |r|^2 - 2 q.r: each term carries at most
@@ -810,6 +903,58 @@ def _float_dtype(*arrays):
     if all(a.dtype == np.float32 for a in arrays):
         return np.float32
     return np.float64
+
+
+def screening_dtype(dtype, max_sq):
+    """The precision of a screening product of ``dtype`` data whose largest
+    squared row norm is ``max_sq``: ``dtype``, but float64 for float32 data
+    outside ``_FLOAT32_SCREENING_SQ``, where float32 products would overflow
+    or lose their accuracy to underflow."""
+    if dtype != np.float32:
+        return np.float64
+    low, high = _FLOAT32_SCREENING_SQ
+    return np.float32 if max_sq == 0 or low <= max_sq <= high else np.float64
+
+
+def _magnitude(X):
+    """The largest absolute value of ``X`` (dense or sparse), without a copy."""
+    if min(X.shape, default=0) == 0:
+        return 0.0
+    return float(max(X.max(), -X.min()))
+
+
+def _range_exponent(magnitude):
+    """0 when float64 distances of data of this magnitude are safe (see
+    ``_FLOAT64_MAGNITUDE``), else ``e`` such that ``magnitude * 2**e`` lies in
+    ``[0.5, 1)``."""
+    low, high = _FLOAT64_MAGNITUDE
+    if magnitude == 0 or low <= magnitude <= high or not np.isfinite(magnitude):
+        return 0
+    return -math.frexp(magnitude)[1]
+
+
+def _ldexp(X, exponent):
+    """``X * 2**exponent`` in X's dtype and format: exact in binary floating
+    point, away from overflow and underflow."""
+    if sparse.issparse(X):
+        X = X.copy()
+        X.data = np.ldexp(X.data, exponent)
+        return X
+    return np.ldexp(X, exponent)
+
+
+def scaled_to_safe_range(X):
+    """``X``, or ``X`` scaled by a power of two when its float64 squared
+    distances could overflow or underflow (see ``_FLOAT64_MAGNITUDE``).
+
+    For callers that compare distances themselves (the cleaning rules'
+    witness scans): rows and their order of distance are unchanged. Float32
+    data are returned as they are, with no pass over them.
+    """
+    if X.dtype != np.float64:
+        return X
+    exponent = _range_exponent(_magnitude(X))
+    return _ldexp(X, exponent) if exponent else X
 
 
 def _row_sq_norms(X):

@@ -34,7 +34,7 @@ import numpy as np
 from scipy import sparse
 
 from imbestimators._config import _check_device, get_config
-from imbestimators.utils._neighbors import NeighborsIndex, _float_dtype, _row_sq_norms
+from imbestimators.utils._neighbors import NeighborsIndex, _row_sq_norms
 from imbestimators.utils._optional import import_optional
 
 __all__ = ["TorchNeighborsIndex", "resolve_device"]
@@ -123,6 +123,10 @@ class TorchNeighborsIndex(NeighborsIndex):
             working_memory=working_memory,
         )
         self._memory_cap = working_memory
+
+    def _index_reference(self):
+        super()._index_reference()
+        # the device's copies of the reference, per dtype, made when needed
         self._device_data = {}
 
     def nearest_distance_bound(self, query):
@@ -144,8 +148,11 @@ class TorchNeighborsIndex(NeighborsIndex):
         if self.device is None or sparse.issparse(query):
             return super().nearest_distance_bound(query)
         query = self._check_features(query)
-        dtype = _float_dtype(self.reference, query)
+        if self._rescaling(query):
+            # the NumPy engine scales the data, then asks this method again
+            return super().nearest_distance_bound(query)
         q_sq_norms = _row_sq_norms(query)
+        dtype = self._screening_dtype(query, q_sq_norms)
         with _ieee_matmul():
             shifted = self._screen_minima(query, dtype)
         sq_bound = shifted + q_sq_norms - self._screening_error(q_sq_norms, dtype)
@@ -162,7 +169,7 @@ class TorchNeighborsIndex(NeighborsIndex):
         if self.device is None or sparse.issparse(query):
             return super()._screen_brute(query, q_sq_norms, m, exclude, sign)
         query = self._check_features(query)
-        dtype = _float_dtype(self.reference, query)
+        dtype = self._screening_dtype(query, q_sq_norms)
         with _ieee_matmul():
             candidates, kept_max = self._screen(query, m, exclude, sign, dtype)
         # values were screened without the |q|^2 term (constant along a row)

@@ -125,28 +125,6 @@ def _degenerate(case):
     return f"check_sampler_degenerate_inputs[{case}]"
 
 
-FLOAT32_DISTANCES = (
-    "the k-NN engine screens neighbour candidates with float32 squared "
-    "distances, which overflow to inf for |X| above about 1.8e19 and underflow "
-    "for |X| below about 1e-19, so the rows kept change with the unit of X "
-    "(imbalanced-learn's, through scikit-learn's float64 distances, do not); to "
-    "be fixed in imbestimators/utils/_neighbors.py and "
-    "imbestimators/under_sampling/_neighbourhoods.py"
-)
-SCALE_DEPENDENT = {
-    "AllKNN": ["tiny_float32", "huge_float32"],
-    "EditedNearestNeighbours": ["huge_float32"],
-    "RepeatedEditedNearestNeighbours": ["huge_float32"],
-    "NeighbourhoodCleaningRule": ["tiny_float32", "huge_float32"],
-    "OneSidedSelection": ["tiny_float32", "huge_float32"],
-    "TomekLinks": ["tiny_float32", "huge_float32"],
-    "SMOTEENN": ["tiny_float32", "huge_float32"],
-    "SMOTETomek": ["tiny_float32", "huge_float32"],
-}
-for name, cases in SCALE_DEPENDENT.items():
-    EXPECTED_FAILED.setdefault(name, {}).update(
-        {_degenerate(case): FLOAT32_DISTANCES for case in cases}
-    )
 EXPECTED_FAILED["imblearn.ADASYN"].update(
     {
         _degenerate(case): "imbalanced-learn's ADASYN rounds each row's share "

@@ -178,3 +178,78 @@ def test_tomek_links_with_ties_are_every_mutual_nearest_pair():
     X = np.array([[0.0], [1.0], [2.0], [10.0], [11.5], [12.0]])
     codes = np.array([0, 1, 0, 0, 0, 0])
     assert tomek_link_mask(X, codes).tolist() == [True, True, True, False, False, False]
+
+
+@pytest.mark.parametrize(
+    ("dtype", "exponent"),
+    [(np.float32, e) for e in (-130, -70, 70, 120)]
+    + [(np.float64, e) for e in (-1000, -600, 600, 1000)],
+)
+def test_witnesses_and_links_do_not_depend_on_the_unit(dtype, exponent, monkeypatch):
+    """Check witness counts and Tomek links on data scaled by a power of two
+    (exact), where float32 (float64) squared norms overflow or underflow: the
+    kernel's products go to float64 (float64 data are scaled back first)."""
+    monkeypatch.setattr(_neighbourhoods, "_MIN_CELLED", 64)
+    monkeypatch.setattr(_neighbourhoods, "_RUN", 32)
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(size=(200, 3)), rng.normal(1.0, 0.5, size=(100, 3))])
+    X = X.astype(dtype)
+    X[:30] = X[30:60]  # copies
+    codes = np.repeat([0, 1], [200, 100])
+    scaled = np.ldexp(X, exponent)
+    np.testing.assert_array_equal(tomek_link_mask(scaled, codes), brute_tomek(X, codes))
+    if dtype == np.float64:
+        return  # rows_with_own_class_first takes data scaled by its callers
+    for code in (0, 1):
+        rows = np.flatnonzero(codes == code)
+        other = np.flatnonzero(codes != code)
+        found, _ = rows_with_own_class_first(scaled, rows, rows, other, 3)
+        expected = [brute_own_class_first(X, codes, i, 3) for i in rows]
+        np.testing.assert_array_equal(found, expected)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "EditedNearestNeighbours",
+        "RepeatedEditedNearestNeighbours",
+        "AllKNN",
+        "TomekLinks",
+        "NeighbourhoodCleaningRule",
+        "OneSidedSelection",
+    ],
+)
+@pytest.mark.parametrize(
+    ("dtype", "exponent"),
+    [(np.float32, -80), (np.float32, 64), (np.float64, -700), (np.float64, 700)],
+)
+def test_cleaning_rules_keep_the_same_rows_at_any_scale(name, dtype, exponent):
+    """Check the issue's reproducer and more: the cleaning rules built on this
+    machinery keep the same rows whatever the unit of X (float32 |X| ~ 1.8e19
+    once made ENN keep {0: 4, 1: 3} instead of {0: 4, 1: 6})."""
+    import imbestimators.under_sampling as under_sampling
+
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], [10, 20, 30])
+    X = (rng.standard_normal((60, 2)) + y[:, None]).astype(dtype)
+    X[50:] = X[:10]  # copies, some under another label
+    sampler = getattr(under_sampling, name)
+    if "random_state" in sampler().get_params():
+        sampler = sampler(random_state=0)
+    else:
+        sampler = sampler()
+    sampler.fit_resample(X, y)
+    expected = sampler.sample_indices_
+    sampler.fit_resample(np.ldexp(X, exponent), y)
+    np.testing.assert_array_equal(sampler.sample_indices_, expected)
+
+
+def test_edited_nearest_neighbours_reproducer_at_2_to_the_64():
+    """Check the reported case: float32 X and X * 2**64 give ENN the same rows."""
+    from imbestimators.under_sampling import EditedNearestNeighbours
+
+    X = np.random.default_rng(0).standard_normal((16, 2)).astype(np.float32)
+    y = np.array([0] * 4 + [1] * 12)
+    _, y_unit = EditedNearestNeighbours().fit_resample(X, y)
+    _, y_huge = EditedNearestNeighbours().fit_resample(np.ldexp(X, 64), y)
+    assert np.bincount(y_unit).tolist() == np.bincount(y_huge).tolist() == [4, 6]

@@ -11,7 +11,7 @@ from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
 from imbestimators.utils import NeighborsIndex, _neighbors, kneighbors
-from imbestimators.utils._neighbors import _smallest_by_groups
+from imbestimators.utils._neighbors import _smallest_by_groups, screening_dtype
 
 
 def brute_force(reference, query, k, exclude=None, largest=False):
@@ -432,3 +432,89 @@ def test_tie_inclusive_errors(call, match):
     index = NeighborsIndex(np.arange(6.0).reshape(3, 2))
     with pytest.raises(ValueError, match=match):
         call(index)
+
+
+# -- the unit of the data -------------------------------------------------------------
+SCALES = [(np.float32, e) for e in (-140, -100, -64, 64, 100, 120)] + [
+    (np.float64, e) for e in (-1000, -600, 600, 1000)
+]
+
+
+@given(reference_sets(), st.data())
+@pytest.mark.parametrize(("dtype", "exponent"), SCALES)
+def test_answers_do_not_depend_on_the_unit_of_the_data(dtype, exponent, X, data):
+    """Check that data scaled by a power of two (exact) get the same
+    neighbours, tie-inclusive neighbourhoods and label counts, and distances
+    scaled by the same power, far beyond where float32 (or float64) squared
+    distances overflow or underflow."""
+    X = X.astype(dtype)
+    scaled = np.ldexp(X, exponent)
+    k = data.draw(st.integers(1, len(X) - 1))
+    largest = data.draw(st.booleans())
+    algorithm = "brute" if largest else data.draw(st.sampled_from(["brute", "kd_tree"]))
+    query = X[: data.draw(st.integers(1, len(X)))] + dtype(0.5)
+    index = NeighborsIndex(X, algorithm=algorithm)
+    scaled_index = NeighborsIndex(scaled, algorithm=algorithm)
+    for ties in ("lower_index", "include"):
+        dist, ind = index.kneighbors(
+            k, largest=largest, ties=ties, return_distance=True
+        )
+        scaled_dist, scaled_ind = scaled_index.kneighbors(
+            k, largest=largest, ties=ties, return_distance=True
+        )
+        np.testing.assert_array_equal(scaled_ind, ind)
+        np.testing.assert_array_equal(scaled_dist, np.ldexp(dist, exponent))
+    np.testing.assert_array_equal(
+        scaled_index.kneighbors(k, np.ldexp(query, exponent)),
+        index.kneighbors(k, query),
+    )
+    labels = np.arange(len(X)) % 3
+    np.testing.assert_array_equal(
+        scaled_index.label_counts(k, labels), index.label_counts(k, labels)
+    )
+    exact = scaled_index.kneighbors(1, np.ldexp(query, exponent), return_distance=True)[
+        0
+    ][:, 0]
+    assert np.all(
+        scaled_index.nearest_distance_bound(np.ldexp(query, exponent)) <= exact
+    )
+
+
+def test_float32_far_from_one_screens_in_float64_only_there():
+    """Check the scale bug's reproducer (float32 |X| ~ 1e19 and beyond: the
+    squared norms of the screening overflowed to inf, or underflowed) and
+    that ordinary float32 data keep their float32 screening."""
+    X = np.random.default_rng(0).standard_normal((16, 2)).astype(np.float32)
+    expected = NeighborsIndex(X).kneighbors(3, ties="include")
+    for exponent in (-80, 64, 120):
+        index = NeighborsIndex(np.ldexp(X, exponent))
+        np.testing.assert_array_equal(index.kneighbors(3, ties="include"), expected)
+    assert screening_dtype(np.float32, 1e3) == np.float32
+    assert screening_dtype(np.float32, 0.0) == np.float32
+    assert screening_dtype(np.float32, 2.0**130) == np.float64
+    assert screening_dtype(np.float32, 2.0**-130) == np.float64
+    assert screening_dtype(np.float64, 2.0**130) == np.float64
+
+
+def test_float64_of_extreme_magnitude_is_searched_scaled():
+    """Check that float64 data beyond 1e120 (or below 1e-120) are searched on
+    a copy scaled by a power of two, once, and that a float32 reference with
+    a float64 query of extreme magnitude is too."""
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    index = NeighborsIndex(np.ldexp(X, 700))
+    dist, ind = index.kneighbors(4, return_distance=True)
+    expected_dist, expected_ind = NeighborsIndex(X).kneighbors(4, return_distance=True)
+    np.testing.assert_array_equal(ind, expected_ind)
+    np.testing.assert_array_equal(dist, np.ldexp(expected_dist, 700))
+    assert len(index._rescaled_indexes) == 1
+    index.kneighbors(4)
+    assert len(index._rescaled_indexes) == 1
+    # a float64 query of extreme magnitude against a float32 reference: both
+    # scaled together (the reference in float64, where it does not underflow)
+    X32 = X.astype(np.float32)
+    query = np.ldexp(X32[:5].astype(np.float64) + 0.5, 600)
+    dist, ind = NeighborsIndex(X32).kneighbors(2, query, return_distance=True)
+    assert np.all(np.isfinite(dist))
+    np.testing.assert_array_equal(
+        ind, brute_force(np.ldexp(X, -600), np.ldexp(query, -600), 2)
+    )

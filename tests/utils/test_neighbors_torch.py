@@ -510,3 +510,29 @@ def test_imbalance_report_typology_runs_on_the_device(monkeypatch):
         report = imbalance_report(y, X)
     assert set(screened) == {torch.device("cpu")}
     assert report.typology == expected.typology
+
+
+@pytest.mark.parametrize(
+    ("dtype", "exponent"),
+    [(np.float32, -100), (np.float32, 100), (np.float64, -700), (np.float64, 700)],
+)
+def test_extreme_magnitudes_match_numpy_engine(dtype, exponent):
+    """Check the device's screening on data whose float32 (or float64) squared
+    norms would overflow or underflow: screened in float64, or scaled by a
+    power of two, with the NumPy engine's answer at the unit scale."""
+    rng = np.random.default_rng(0)
+    X = rng.integers(-3, 4, size=(200, 5)).astype(dtype)
+    X[150:] = X[:50]
+    scaled = np.ldexp(X, exponent)
+    index = TorchNeighborsIndex(scaled, device="cpu-torch")
+    numpy_index = NeighborsIndex(X, algorithm="brute")
+    for ties in ("lower_index", "include"):
+        dist, ind = index.kneighbors(5, ties=ties, return_distance=True)
+        expected_dist, expected_ind = numpy_index.kneighbors(
+            5, ties=ties, return_distance=True
+        )
+        np.testing.assert_array_equal(ind, expected_ind)
+        np.testing.assert_array_equal(dist, np.ldexp(expected_dist, exponent))
+    query = scaled[:20] + np.ldexp(dtype(0.5), exponent)
+    exact = index.kneighbors(1, query, return_distance=True)[0][:, 0]
+    assert np.all(index.nearest_distance_bound(query) <= exact)
