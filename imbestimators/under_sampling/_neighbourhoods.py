@@ -293,7 +293,7 @@ def _augmented_candidates(cand_X, cand_sq, dtype):
     """``[-2 c, |c|^2]`` as columns: with the query ``[q, 1]``, one product
     gives ``|c|^2 - 2 q.c``, i.e. ``|q - c|^2 - |q|^2``."""
     cand_aug = np.empty((cand_X.shape[1] + 1, len(cand_X)), dtype)
-    np.multiply(cand_X.T, -2, out=cand_aug[:-1])
+    np.multiply(cand_X.T, -2, out=cand_aug[:-1], dtype=dtype)  # no float32 overflow
     cand_aug[-1] = cand_sq
     return cand_aug
 

@@ -681,7 +681,8 @@ class NeighborsIndex:
                 np.negative(dist, out=dist)
             return dist
         ref_aug = np.empty((last - first, self.n_features + 1), dtype=dtype)
-        np.multiply(ref, -2 * sign, out=ref_aug[:, :-1], casting="unsafe")
+        # in the screening dtype: float32 -2 r overflows above |r| ~ 1.7e38
+        np.multiply(ref, -2 * sign, out=ref_aug[:, :-1], dtype=dtype)
         ref_aug[:, -1] = sign * norms
         return np.matmul(query_aug, ref_aug.T, out=out)
 

@@ -182,7 +182,7 @@ def test_tomek_links_with_ties_are_every_mutual_nearest_pair():
 
 @pytest.mark.parametrize(
     ("dtype", "exponent"),
-    [(np.float32, e) for e in (-130, -70, 70, 120)]
+    [(np.float32, e) for e in (-130, -70, 70, 120, 126)]
     + [(np.float64, e) for e in (-1000, -600, 600, 1000)],
 )
 def test_witnesses_and_links_do_not_depend_on_the_unit(dtype, exponent, monkeypatch):

@@ -435,7 +435,7 @@ def test_tie_inclusive_errors(call, match):
 
 
 # -- the unit of the data -------------------------------------------------------------
-SCALES = [(np.float32, e) for e in (-140, -100, -64, 64, 100, 120)] + [
+SCALES = [(np.float32, e) for e in (-140, -100, -64, 64, 100, 120, 126)] + [
     (np.float64, e) for e in (-1000, -600, 600, 1000)
 ]
 
