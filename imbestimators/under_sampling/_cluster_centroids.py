@@ -1,5 +1,7 @@
 """Cluster centroids: replace each under-sampled class by cluster centres."""
 
+import math
+
 import numpy as np
 from scipy import sparse
 from sklearn.base import clone
@@ -9,7 +11,12 @@ from sklearn.utils import _safe_indexing, check_random_state
 from imbestimators.base import BaseUnderSampler
 from imbestimators.under_sampling._base import numeric_view
 from imbestimators.utils._docstring import fill_doc
-from imbestimators.utils._neighbors import NeighborsIndex
+from imbestimators.utils._neighbors import (
+    _FLOAT64_MAGNITUDE,
+    NeighborsIndex,
+    _ldexp,
+    _magnitude,
+)
 from imbestimators.utils._param_validation import HasMethods, StrOptions
 
 __all__ = ["ClusterCentroids"]
@@ -152,8 +159,14 @@ class ClusterCentroids(BaseUnderSampler):
     def _centres(self, X_class, n_clusters):
         """Centres of ``n_clusters`` clusters of one class, or their nearest rows."""
         self.estimator_.set_params(n_clusters=int(n_clusters))
-        self.estimator_.fit(X_class)
+        exponent = _safe_exponent(X_class)
+        # k-means sums squared distances in the data's dtype: near the end of
+        # float32's range they overflow (NaN centres). The clusters of data
+        # scaled by a power of two are those of the data, scaled: exact.
+        self.estimator_.fit(_ldexp(X_class, exponent) if exponent else X_class)
         centres = getattr(self.estimator_, "cluster_centers_", None)
+        if exponent and centres is not None:
+            centres = np.ldexp(np.asarray(centres), -exponent)
         if centres is None:
             # RuntimeError, as imbalanced-learn raises: the problem shows only
             # after fit, in an estimator that passed the n_clusters check
@@ -172,3 +185,19 @@ class ClusterCentroids(BaseUnderSampler):
         if sparse.issparse(X_class):
             return sparse.csr_matrix(centres, dtype=X_class.dtype)
         return np.asarray(centres)
+
+
+# magnitudes of float32 data whose squared distances k-means can sum without
+# overflow or underflow; float64 data use the engine's range
+_FLOAT32_MAGNITUDE = (2.0**-50, 2.0**50)
+
+
+def _safe_exponent(X):
+    """0 when k-means can cluster ``X`` as it is (no pass over float32 data
+    of ordinary size is saved: one max/min pass), else the power of two that
+    brings its largest absolute value near 1."""
+    magnitude = _magnitude(X)
+    low, high = _FLOAT32_MAGNITUDE if X.dtype == np.float32 else _FLOAT64_MAGNITUDE
+    if magnitude == 0 or low <= magnitude <= high or not np.isfinite(magnitude):
+        return 0
+    return -math.frexp(magnitude)[1]

@@ -127,3 +127,26 @@ def test_one_generator_for_all_classes():
     sampler.fit_resample(X, y)
     assert isinstance(sampler.estimator_, KMeans)
     assert isinstance(sampler.estimator_.random_state, np.random.RandomState)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "exponent"),
+    [(np.float32, 126), (np.float32, -100), (np.float64, 900), (np.float64, -900)],
+)
+def test_centres_do_not_depend_on_the_unit_of_the_data(dtype, exponent):
+    """Check finite centres, equal to the unit-scale ones scaled, where
+    k-means' squared distances in the data's dtype would overflow (float32
+    |X| ~ 1e38 gave NaN centres) or underflow; hard voting keeps the same rows."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 3)).astype(dtype)
+    y = np.repeat([0, 1], [20, 40])
+    scaled = np.ldexp(X, exponent)
+    X_unit, _ = ClusterCentroids(random_state=0).fit_resample(X, y)
+    X_res, _ = ClusterCentroids(random_state=0).fit_resample(scaled, y)
+    assert X_res.dtype == dtype
+    assert np.all(np.isfinite(X_res))
+    np.testing.assert_allclose(np.ldexp(X_res, -exponent), X_unit, rtol=1e-5)
+    hard = ClusterCentroids(voting="hard", random_state=0)
+    X_hard, _ = hard.fit_resample(scaled, y)
+    X_hard_unit, _ = ClusterCentroids(voting="hard", random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X_hard, np.ldexp(X_hard_unit, exponent))
