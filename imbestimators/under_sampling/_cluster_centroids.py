@@ -193,9 +193,9 @@ _FLOAT32_MAGNITUDE = (2.0**-50, 2.0**50)
 
 
 def _safe_exponent(X):
-    """0 when k-means can cluster ``X`` as it is (no pass over float32 data
-    of ordinary size is saved: one max/min pass), else the power of two that
-    brings its largest absolute value near 1."""
+    """0 when k-means can cluster ``X`` as it is, else the power of two that
+    brings its largest absolute value near 1 (one max/min pass over ``X``,
+    cheap beside the clustering)."""
     magnitude = _magnitude(X)
     low, high = _FLOAT32_MAGNITUDE if X.dtype == np.float32 else _FLOAT64_MAGNITUDE
     if magnitude == 0 or low <= magnitude <= high or not np.isfinite(magnitude):
