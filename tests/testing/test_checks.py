@@ -105,8 +105,9 @@ EXPECTED_FAILED = {
             "neighbours, which can be fewer than asked, as in imbalanced-learn"
         ),
         "check_shuffled_rows_same_counts": (
-            "the number of rows NearMiss-3 can keep depends on neighbour ties, "
-            "broken by row order"
+            "with equally small classes, the minority is the one seen first in y "
+            "(imbalanced-learn's rule), so shuffling the rows can change which "
+            "class NearMiss-3 keeps the neighbours of, and their number"
         ),
     },
 }
