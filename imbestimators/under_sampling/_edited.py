@@ -352,16 +352,7 @@ class EditedNearestNeighbours(_BaseEdited):
 
     Notes
     -----
-    Neighbours are exact Euclidean neighbours (unless a neighbours
-    estimator is given) and a sample is never its own neighbour (an exact
-    duplicate of it is). A neighbourhood is *tie-inclusive*: the
-    ``n_neighbors`` nearest rows plus every row at exactly the
-    ``n_neighbors``-th distance, as R's ``class::knn`` votes, so that the rows
-    kept do not depend on the order of the rows. On data without distance
-    ties this is imbalanced-learn's neighbourhood and the rows kept are
-    exactly its; on binary, one-hot or integer features and duplicated rows,
-    where distances tie, imbalanced-learn keeps the rows its search happens to
-    return first.
+    {edited_ties}
 
     A row's neighbourhood is all of its class exactly when at least
     ``n_neighbors`` rows of its class lie strictly closer than its nearest
@@ -489,16 +480,7 @@ class RepeatedEditedNearestNeighbours(_BaseEdited):
 
     Notes
     -----
-    Neighbours are exact Euclidean neighbours (unless a neighbours
-    estimator is given) and a sample is never its own neighbour (an exact
-    duplicate of it is). A neighbourhood is *tie-inclusive*: the
-    ``n_neighbors`` nearest rows plus every row at exactly the
-    ``n_neighbors``-th distance, as R's ``class::knn`` votes, so that the rows
-    kept do not depend on the order of the rows. On data without distance
-    ties this is imbalanced-learn's neighbourhood and the rows kept are
-    exactly its; on binary, one-hot or integer features and duplicated rows,
-    where distances tie, imbalanced-learn keeps the rows its search happens to
-    return first.
+    {edited_ties}
 
     The cleaned classes are those of ``sampling_strategy_``, resolved once on
     the input: a class it does not name never loses a row. Imbalanced-learn
@@ -627,16 +609,7 @@ class AllKNN(_BaseEdited):
 
     Notes
     -----
-    Neighbours are exact Euclidean neighbours (unless a neighbours
-    estimator is given) and a sample is never its own neighbour (an exact
-    duplicate of it is). A neighbourhood is *tie-inclusive*: the
-    ``n_neighbors`` nearest rows plus every row at exactly the
-    ``n_neighbors``-th distance, as R's ``class::knn`` votes, so that the rows
-    kept do not depend on the order of the rows. On data without distance
-    ties this is imbalanced-learn's neighbourhood and the rows kept are
-    exactly its; on binary, one-hot or integer features and duplicated rows,
-    where distances tie, imbalanced-learn keeps the rows its search happens to
-    return first.
+    {edited_ties}
 
     The cleaned classes are those of ``sampling_strategy_``, resolved once on
     the input: a class it does not name never loses a row. Imbalanced-learn

@@ -54,6 +54,16 @@ _FRAGMENTS = {
         its clone). The built-in k-NN engine runs its matrix products on the
         BLAS threads and ignores it. Kept for compatibility with
         imbalanced-learn.""",
+    "edited_ties": """Neighbours are exact Euclidean neighbours (unless a neighbours
+    estimator is given) and a sample is never its own neighbour (an exact
+    duplicate of it is). A neighbourhood is *tie-inclusive*: the
+    ``n_neighbors`` nearest rows plus every row at exactly the
+    ``n_neighbors``-th distance, as R's ``class::knn`` votes, so that the rows
+    kept do not depend on the order of the rows. On data without distance
+    ties this is imbalanced-learn's neighbourhood and the rows kept are
+    exactly its; on binary, one-hot or integer features and duplicated rows,
+    where distances tie, imbalanced-learn keeps the rows its search happens to
+    return first.""",
 }
 
 
