@@ -13,6 +13,7 @@ _SUBMODULES = [
     "base",
     "class_weight",
     "combine",
+    "datasets",
     "diagnostics",
     "exceptions",
     "metrics",
@@ -26,7 +27,10 @@ _SUBMODULES = [
 
 _CONFIG_FUNCTIONS = ["config_context", "get_config", "set_config"]
 
-__all__ = ["__version__", *_CONFIG_FUNCTIONS, *_SUBMODULES]
+#: estimators exported at the top level, as imbalanced-learn does, by module
+_ESTIMATORS = {"FunctionSampler": "imbestimators.base"}
+
+__all__ = ["__version__", *_CONFIG_FUNCTIONS, *_ESTIMATORS, *_SUBMODULES]
 
 
 def __getattr__(name):
@@ -34,6 +38,8 @@ def __getattr__(name):
         return importlib.import_module(f"imbestimators.{name}")
     if name in _CONFIG_FUNCTIONS:
         return getattr(importlib.import_module("imbestimators._config"), name)
+    if name in _ESTIMATORS:
+        return getattr(importlib.import_module(_ESTIMATORS[name]), name)
     raise AttributeError(f"module 'imbestimators' has no attribute {name!r}")
 
 

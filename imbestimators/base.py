@@ -21,6 +21,7 @@ import threading
 import warnings
 
 import numpy as np
+from imblearn.base import BaseSampler as _ImbBaseSampler
 from imblearn.over_sampling.base import BaseOverSampler as _ImbBaseOverSampler
 from imblearn.under_sampling.base import (
     BaseCleaningSampler as _ImbBaseCleaningSampler,
@@ -44,7 +45,12 @@ from imbestimators.utils._validation import (
     resolve_sampling_strategy,
 )
 
-__all__ = ["BaseCleaningSampler", "BaseOverSampler", "BaseUnderSampler"]
+__all__ = [
+    "BaseCleaningSampler",
+    "BaseOverSampler",
+    "BaseUnderSampler",
+    "FunctionSampler",
+]
 
 
 class _AnyValuesMixin:
@@ -265,6 +271,153 @@ class BaseCleaningSampler(_SamplerMixin, _ImbBaseCleaningSampler):
             # the caller of fit_resample (through _resample and _fit_context)
             stacklevel=5,
         )
+
+
+def _identity(X, y):
+    return X, y
+
+
+class FunctionSampler(_SamplerMixin, _ImbBaseSampler):
+    """Construct a sampler from an arbitrary callable.
+
+    The twin of :class:`imblearn.FunctionSampler`: ``fit_resample`` returns
+    ``func(X, y, **kw_args)``. With ``validate=True`` the input is checked as
+    for any sampler and a dataframe in gives a dataframe out; with
+    ``validate=False`` X and y reach ``func`` untouched, whatever their
+    container, and its output is returned as it is.
+
+    Parameters
+    ----------
+    func : callable, default=None
+        Called as ``func(X, y, **kw_args)``; it returns ``(X_resampled,
+        y_resampled)``. None is the identity.
+    accept_sparse : bool, default=True
+        Whether sparse X is accepted (only checked when ``validate=True``).
+    kw_args : dict, default=None
+        Keyword arguments passed to ``func``.
+    validate : bool, default=True
+        Whether to validate X and y. Turn it off to resample data of any
+        type (strings, missing values, lists of objects, ...).
+
+    Attributes
+    ----------
+    sampling_strategy_ : str
+        Always ``"auto"``: the function decides the counts.
+    n_features_in_ : int
+        Number of features seen in ``fit`` (only when ``validate=True``).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen in ``fit``, when they are all strings
+        (only when ``validate=True``).
+
+    See Also
+    --------
+    sklearn.preprocessing.FunctionTransformer : Stateless transformer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbestimators import FunctionSampler
+    >>> X = np.arange(20).reshape(10, 2)
+    >>> y = np.array([0] * 7 + [1] * 3)
+    >>> def keep_first(X, y, n):
+    ...     return X[:n], y[:n]
+    >>> sampler = FunctionSampler(func=keep_first, kw_args={"n": 4})
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> X_res.shape, y_res.tolist()
+    ((4, 2), [0, 0, 0, 0])
+    """
+
+    _sampling_type = "bypass"
+    # not a parameter: the function decides the counts (imbalanced-learn's
+    # FunctionSampler keeps the same fixed value)
+    sampling_strategy = "auto"
+    # the function's output rows need not be rows of X
+    _copies_rows = False
+
+    _parameter_constraints: dict = {
+        "func": [callable, None],
+        "accept_sparse": ["boolean"],
+        "kw_args": [dict, None],
+        "validate": ["boolean"],
+    }
+
+    def __init__(self, *, func=None, accept_sparse=True, kw_args=None, validate=True):
+        self.func = func
+        self.accept_sparse = accept_sparse
+        self.kw_args = kw_args
+        self.validate = validate
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        if sparse.issparse(X) and not self.accept_sparse:
+            raise TypeError(
+                f"FunctionSampler(accept_sparse=False) got a sparse "
+                f"{type(X).__name__} X; pass X.toarray(), or set "
+                "accept_sparse=True if func handles sparse input."
+            )
+        return super()._check_X_y(X, y)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, **params):
+        """Check the input (when ``validate=True``), without resampling.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Data.
+        y : array-like of shape (n_samples,)
+            Labels.
+        **params : dict
+            Unused, for API consistency.
+
+        Returns
+        -------
+        self : object
+            The sampler, with ``sampling_strategy_`` set.
+        """
+        if self.validate:
+            check_classification_targets(y)
+            return super().fit(X, y, **params)
+        self.sampling_strategy_ = self.sampling_strategy
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_resample(self, X, y, **params):
+        """Resample with ``func(X, y, **kw_args)``.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Data; with ``validate=False``, anything ``func`` accepts.
+        y : array-like of shape (n_samples,)
+            Labels; with ``validate=False``, anything ``func`` accepts.
+        **params : dict
+            Unused, for API consistency.
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe, sparse matrix, list}
+            What ``func`` returned, in the container type of ``X`` when
+            ``validate=True``.
+        y_resampled : {ndarray, series, list}
+            What ``func`` returned, in the container type of ``y`` when
+            ``validate=True``.
+        """
+        if not self.validate:
+            self.sampling_strategy_ = self.sampling_strategy
+            return self._apply(X, y)
+        return super().fit_resample(X, y, **params)
+
+    def _apply(self, X, y):
+        func = _identity if self.func is None else self.func
+        return func(X, y, **(self.kw_args or {}))
+
+    def _fit_resample(self, X, y, **params):
+        return self._apply(X, y)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self.accept_sparse
+        return tags
 
 
 def check_class_sizes(y, targeted, n_required, *, parameter, value, estimator, hint):
