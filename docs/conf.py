@@ -92,6 +92,17 @@ API_SECTIONS = [
         "for the class prior.",
     ),
     ("class_weight", "Class weights", "Weighting schemes for imbalanced classes."),
+    (
+        "datasets",
+        "Datasets",
+        "Make a data set imbalanced (nothing here downloads).",
+    ),
+    (
+        "base",
+        "Base classes and FunctionSampler",
+        "The bases our samplers build on, and a sampler from any function "
+        "(``FunctionSampler`` is also ``imbestimators.FunctionSampler``).",
+    ),
     ("neural", "Neural networks", "A focal-loss MLP (needs the ``torch`` extra)."),
     ("metrics", "Metrics", "Imbalance-aware metrics and scorers."),
     ("diagnostics", "Diagnostics", "How imbalanced, and how hard, a data set is."),
