@@ -10,6 +10,8 @@ specificity; ours weighs every count (and equals scikit-learn's recall of the
 negative class).
 """
 
+import functools
+import inspect
 import numbers
 import warnings
 
@@ -31,6 +33,8 @@ __all__ = [
     "expected_cost",
     "geometric_mean_score",
     "index_balanced_accuracy",
+    "macro_averaged_mean_absolute_error",
+    "make_index_balanced_accuracy",
     "sensitivity_score",
     "sensitivity_specificity_support",
     "specificity_score",
@@ -627,3 +631,188 @@ def _binary_cost(y_true, y_pred, present, fp_cost, fn_cost, pos_label, weight):
     false_pos = weight[~true_pos & pred_pos].sum()
     false_neg = weight[true_pos & ~pred_pos].sum()
     return fp_cost * false_pos + fn_cost * false_neg
+
+
+@validate_params(
+    {
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "squared": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_index_balanced_accuracy(*, alpha=0.1, squared=True):
+    """Decorator factory turning a label metric into its index balanced accuracy.
+
+    ``make_index_balanced_accuracy(alpha=a, squared=s)(metric)`` is a function
+    with the signature of ``metric`` that returns
+    ``(1 + a * (sensitivity - specificity)) * metric(...) ** (2 if s else 1)``
+    (García et al. [1]_), the sensitivity and specificity computed with the
+    ``labels``, ``pos_label``, ``average`` and ``sample_weight`` given to the
+    metric. A metric without an ``average`` parameter is scored as binary.
+
+    Decorating :func:`geometric_mean_score` gives
+    :func:`index_balanced_accuracy`: for ``average='binary'``, ``'micro'``,
+    ``None`` and ``'multiclass'`` the values of
+    :func:`imblearn.metrics.make_index_balanced_accuracy`, the latter taking
+    the dominance of the macro-averaged rates as imbalanced-learn does. For
+    ``'macro'`` and ``'weighted'`` the metric is computed per class and the
+    per-class IBA averaged; imbalanced-learn instead weighs the averaged
+    metric by the dominance of the averaged rates, which for two classes is
+    always 0.
+
+    Read more in the :ref:`User Guide <metrics>`.
+
+    Parameters
+    ----------
+    alpha : float, default=0.1
+        Weight of the dominance ``sensitivity - specificity``.
+    squared : bool, default=True
+        Square the metric before weighing it, as in the paper.
+
+    Returns
+    -------
+    decorate : callable
+        Takes a metric ``metric(y_true, y_pred, ...)`` of predicted labels and
+        returns its index balanced accuracy.
+
+    See Also
+    --------
+    index_balanced_accuracy : The IBA of the G-mean.
+
+    References
+    ----------
+    .. [1] V. García, J. S. Sánchez and R. A. Mollineda, "On the effectiveness
+       of preprocessing methods when dealing with different levels of class
+       imbalance", Knowledge-Based Systems 25(1), pp. 13-21, 2012.
+
+    Examples
+    --------
+    >>> from imbestimators.metrics import (
+    ...     geometric_mean_score, make_index_balanced_accuracy)
+    >>> iba = make_index_balanced_accuracy(alpha=0.1, squared=True)
+    >>> iba_gmean = iba(geometric_mean_score)
+    >>> y_true = [0, 0, 0, 0, 1, 1]
+    >>> y_pred = [0, 0, 0, 1, 1, 0]
+    >>> round(iba_gmean(y_true, y_pred, average="binary"), 4)  # 0.975 * 0.375
+    0.3656
+    >>> iba_gmean(y_true, y_pred, average=None).round(4).tolist()
+    [0.3844, 0.3656]
+    """
+
+    def decorate(metric):
+        signature = inspect.signature(metric)
+        scores = {"y_score", "y_prob", "y2"} & set(signature.parameters)
+        if scores:
+            raise TypeError(
+                f"make_index_balanced_accuracy needs a metric of predicted labels "
+                f"(y_true, y_pred); {metric.__name__} takes {sorted(scores)}, "
+                "whose dominance sensitivity - specificity is undefined."
+            )
+
+        @functools.wraps(metric)
+        def iba_metric(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            return _iba_of(metric, bound, alpha, squared)
+
+        return iba_metric
+
+    return decorate
+
+
+def _iba_of(metric, bound, alpha, squared):
+    """The IBA of ``metric`` called with the arguments ``bound``."""
+    arguments = bound.arguments
+    shared = {"y_true", "y_pred", "labels", "pos_label", "sample_weight"}
+    rates_kwargs = {k: arguments[k] for k in shared & arguments.keys()}
+    average = arguments.get("average", "binary")
+    per_class = average in ("macro", "weighted")
+    if per_class:
+        # the IBA of each class, averaged, as index_balanced_accuracy does
+        arguments["average"] = None
+    score = metric(*bound.args, **bound.kwargs)
+    score = np.power(score, 2) if squared else score
+    # the multiclass G-mean has no per-class value: imbalanced-learn's rule
+    rates_average = {"multiclass": "macro", "macro": None, "weighted": None}
+    sensitivity, specificity, support = sensitivity_specificity_support(
+        **rates_kwargs, average=rates_average.get(average, average)
+    )
+    iba = (1.0 + alpha * np.subtract(sensitivity, specificity)) * score
+    if not per_class:
+        return iba if np.ndim(iba) else float(iba)
+    weights = support if average == "weighted" else None
+    if weights is not None and weights.sum() == 0:
+        return 0.0
+    return float(np.average(iba, weights=weights))
+
+
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_pred": ["array-like"],
+        "sample_weight": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def macro_averaged_mean_absolute_error(y_true, y_pred, *, sample_weight=None):
+    """Mean absolute error of each true class, averaged over the classes.
+
+    For ordinal classification (labels are ordered numbers, such as ratings):
+    the mean absolute error ``|y_true - y_pred|`` of the rows of each class of
+    ``y_true``, averaged with equal weight per class (Baccianella et al.
+    [1]_), so a rare class counts as much as a frequent one. Lower is better;
+    0 is perfect. Equal to
+    :func:`imblearn.metrics.macro_averaged_mean_absolute_error` wherever that
+    is defined; a label that only ``y_pred`` holds has no rows and is not
+    averaged over (imbalanced-learn raises on it, its issue #1094).
+
+    Read more in the :ref:`User Guide <metrics>`.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True ordinal labels (numbers).
+    y_pred : array-like of shape (n_samples,)
+        Predicted ordinal labels (numbers).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights; the MAE of a class is its weighted mean.
+
+    Returns
+    -------
+    loss : float
+
+    References
+    ----------
+    .. [1] S. Baccianella, A. Esuli and F. Sebastiani, "Evaluation measures
+       for ordinal regression", ISDA, pp. 283-287, 2009.
+
+    Examples
+    --------
+    >>> from sklearn.metrics import mean_absolute_error
+    >>> from imbestimators.metrics import macro_averaged_mean_absolute_error
+    >>> y_true = [1, 2, 2, 2]
+    >>> y_pred = [1, 2, 1, 2]
+    >>> mean_absolute_error(y_true, y_pred)
+    0.25
+    >>> macro_averaged_mean_absolute_error(y_true, y_pred)  # (0 + 1/3) / 2
+    0.166...
+    """
+    _, y_true, y_pred, _, sample_weight = _check_targets(y_true, y_pred, sample_weight)
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        if not (np.issubdtype(y.dtype, np.number) or y.dtype == bool):
+            raise TypeError(
+                f"macro_averaged_mean_absolute_error needs ordinal labels that "
+                f"are numbers; {name} has dtype {y.dtype}."
+            )
+    weight = np.ones(len(y_true)) if sample_weight is None else sample_weight
+    error = np.abs(y_true.astype(np.float64) - y_pred.astype(np.float64))
+    classes, rows = np.unique(y_true, return_inverse=True)
+    class_weight = np.bincount(rows, weights=weight, minlength=len(classes))
+    if (class_weight == 0).any():
+        empty = classes[class_weight == 0]
+        raise ValueError(
+            "macro_averaged_mean_absolute_error: sample_weight sums to 0 over "
+            f"the rows of class {_listing(empty)}, whose error is then undefined."
+        )
+    class_error = np.bincount(rows, weights=weight * error, minlength=len(classes))
+    return float(np.mean(class_error / class_weight))

@@ -19,7 +19,7 @@ from imbestimators.utils._param_validation import (
     validate_params,
 )
 
-__all__ = ["imbalanced_classification_report"]
+__all__ = ["classification_report_imbalanced", "imbalanced_classification_report"]
 
 #: column -> header in the text report
 _COLUMNS = {
@@ -33,23 +33,23 @@ _COLUMNS = {
 }
 
 
-@validate_params(
-    {
-        "y_true": ["array-like"],
-        "y_pred": ["array-like"],
-        "labels": ["array-like", None],
-        "target_names": ["array-like", None],
-        "sample_weight": ["array-like", None],
-        "digits": [Interval(numbers.Integral, 0, None, closed="left")],
-        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
-        "output_dict": ["boolean"],
-        "zero_division": [
-            Options(numbers.Real, {0.0, 1.0}),
-            StrOptions({"warn"}),
-        ],
-    },
-    prefer_skip_nested_validation=True,
-)
+_REPORT_CONSTRAINTS = {
+    "y_true": ["array-like"],
+    "y_pred": ["array-like"],
+    "labels": ["array-like", None],
+    "target_names": ["array-like", None],
+    "sample_weight": ["array-like", None],
+    "digits": [Interval(numbers.Integral, 0, None, closed="left")],
+    "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+    "output_dict": ["boolean"],
+    "zero_division": [
+        Options(numbers.Real, {0.0, 1.0}),
+        StrOptions({"warn"}),
+    ],
+}
+
+
+@validate_params(_REPORT_CONSTRAINTS, prefer_skip_nested_validation=True)
 def imbalanced_classification_report(
     y_true,
     y_pred,
@@ -209,3 +209,131 @@ def _format(value, digits, is_support):
     if is_support:
         return f"{value:.0f}" if isinstance(value, float) else f"{value}"
     return f"{value:.{digits}f}"
+
+
+#: our column -> imbalanced-learn's key and header
+_IMBLEARN_KEYS = {
+    "precision": "pre",
+    "recall": "rec",
+    "specificity": "spe",
+    "f1-score": "f1",
+    "geometric-mean": "geo",
+    "iba": "iba",
+    "support": "sup",
+}
+
+
+@validate_params(_REPORT_CONSTRAINTS, prefer_skip_nested_validation=True)
+def classification_report_imbalanced(
+    y_true,
+    y_pred,
+    *,
+    labels=None,
+    target_names=None,
+    sample_weight=None,
+    digits=2,
+    alpha=0.1,
+    output_dict=False,
+    zero_division="warn",
+):
+    """The imbalanced classification report in imbalanced-learn's layout.
+
+    The same parameters, values, text and dict keys as
+    :func:`imblearn.metrics.classification_report_imbalanced`, so code
+    written for imbalanced-learn runs unchanged: per class ``pre``, ``rec``,
+    ``spe``, ``f1``, ``geo``, ``iba`` and ``sup``, then one ``avg / total``
+    row weighted by support. The numbers are those of
+    :func:`imbalanced_classification_report`, which also has the
+    ``macro avg`` row, the one to read on imbalanced data. With
+    ``sample_weight`` the specificity weighs the true negatives (see
+    :func:`specificity_score`); otherwise the values are imbalanced-learn's.
+
+    Read more in the :ref:`User Guide <metrics>`.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    labels : array-like, default=None
+        Classes in the report (all labels present, sorted, when None).
+    target_names : list of str, default=None
+        Display names of ``labels``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights.
+    digits : int, default=2
+        Digits of the text report (the dict is not rounded).
+    alpha : float, default=0.1
+        Weight of the dominance in the IBA.
+    output_dict : bool, default=False
+        Return a dict instead of text.
+    zero_division : {"warn", 0, 1}, default="warn"
+        Precision where nothing is predicted as the class.
+
+    Returns
+    -------
+    report : str or dict
+        Text, or ``{class name: {"pre": ..., "rec": ..., "spe": ..., "f1": ...,
+        "geo": ..., "iba": ..., "sup": ...}, "avg_pre": ..., ...,
+        "avg_iba": ..., "total_support": ...}``.
+
+    See Also
+    --------
+    imbalanced_classification_report : The same numbers with a macro average.
+
+    Examples
+    --------
+    >>> from imbestimators.metrics import classification_report_imbalanced
+    >>> y_true = [0, 1, 2, 2, 2]
+    >>> y_pred = [0, 0, 2, 2, 1]
+    >>> report = classification_report_imbalanced(y_true, y_pred, output_dict=True)
+    >>> report["2"]["rec"], report["total_support"]
+    (0.666..., 5)
+    >>> text = classification_report_imbalanced(y_true, y_pred)
+    >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
+                       pre       rec       spe        f1       geo       iba       sup
+    <BLANKLINE>
+              0       0.50      1.00      0.75      0.67      0.87      0.77         1
+              1       0.00      0.00      0.75      0.00      0.00      0.00         1
+              2       1.00      0.67      1.00      0.80      0.82      0.64         3
+    <BLANKLINE>
+    avg / total       0.70      0.60      0.90      0.61      0.66      0.54         5
+    <BLANKLINE>
+    """
+    _check_targets(y_true, y_pred, sample_weight)
+    labels = unique_labels(y_true, y_pred) if labels is None else np.asarray(labels)
+    names = _target_names(labels, target_names)
+    columns = _per_class(y_true, y_pred, labels, sample_weight, alpha, zero_division)
+    report = {
+        name: {
+            key: _plain(columns[column][i]) for column, key in _IMBLEARN_KEYS.items()
+        }
+        for i, name in enumerate(names)
+    }
+    support = columns["support"]
+    for column, key in _IMBLEARN_KEYS.items():
+        if column != "support":
+            report[f"avg_{key}"] = float(np.average(columns[column], weights=support))
+    report["total_support"] = _plain(np.sum(support))
+    if output_dict:
+        return report
+    return _to_imblearn_text(report, names, digits)
+
+
+def _to_imblearn_text(report, names, digits):
+    last = "avg / total"
+    width = max(*(len(name) for name in names), len(last), digits)
+    keys = list(_IMBLEARN_KEYS.values())
+
+    def line(first, cells):
+        return first.rjust(width) + "  " + " ".join(c.rjust(9) for c in cells)
+
+    rows = [line("", keys), ""]
+    for name in names:
+        values = [f"{report[name][key]:0.{digits}f}" for key in keys[:-1]]
+        rows.append(line(name, [*values, f"{report[name]['sup']}"]))
+    rows.append("")
+    values = [f"{report[f'avg_{key}']:0.{digits}f}" for key in keys[:-1]]
+    rows.append(line(last, [*values, f"{report['total_support']}"]))
+    return "\n".join(rows) + "\n"

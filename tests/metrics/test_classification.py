@@ -8,12 +8,14 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from sklearn.metrics import recall_score
+from sklearn.metrics import average_precision_score, precision_score, recall_score
 
 from imbestimators.metrics import (
     expected_cost,
     geometric_mean_score,
     index_balanced_accuracy,
+    macro_averaged_mean_absolute_error,
+    make_index_balanced_accuracy,
     sensitivity_score,
     sensitivity_specificity_support,
     specificity_score,
@@ -306,3 +308,155 @@ def test_support_and_zero_division_warning():
     assert sup.tolist() == [2, 1, 0]
     assert sen.tolist() == [0.5, 1.0, 0.0]
     assert spe.tolist() == [1.0, 1.0, 2 / 3]
+
+
+@st.composite
+def ordinal_predictions(draw):
+    """(y_true, y_pred, sample_weight) of ordinal labels; y_pred within y_true's."""
+    k = draw(st.integers(1, 5))
+    labels = draw(st.sampled_from([list(range(k)), [-2.0, 0.0, 1.0, 4.0, 9.0][:k]]))
+    n = draw(st.integers(1, 60))
+    y_true = np.array(draw(st.lists(st.sampled_from(labels), min_size=n, max_size=n)))
+    # imbalanced-learn raises on a label that only y_pred holds
+    y_pred = np.array(
+        draw(st.lists(st.sampled_from(sorted(set(y_true))), min_size=n, max_size=n))
+    )
+    weight = draw(
+        st.none() | st.lists(st.floats(0.1, 10), min_size=n, max_size=n).map(np.array)
+    )
+    return y_true, y_pred, weight
+
+
+@given(data=ordinal_predictions())
+def test_macro_mae_equals_imblearn(data):
+    """Check macro_averaged_mean_absolute_error == imblearn's, with weights."""
+    y_true, y_pred, weight = data
+    ours = macro_averaged_mean_absolute_error(y_true, y_pred, sample_weight=weight)
+    theirs = imb.macro_averaged_mean_absolute_error(
+        y_true, y_pred, sample_weight=weight
+    )
+    assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-15)
+
+
+def test_macro_mae_by_hand_and_label_only_predicted():
+    """Check the mean over true classes; a label only predicted adds no class."""
+    # class 1: errors [0, 3] -> 1.5; class 2: errors [0, 0, 1] -> 1/3
+    y_true = [1, 1, 2, 2, 2]
+    y_pred = [1, 4, 2, 2, 1]
+    assert macro_averaged_mean_absolute_error(y_true, y_pred) == pytest.approx(
+        (1.5 + 1 / 3) / 2
+    )
+    weighted = macro_averaged_mean_absolute_error(
+        y_true, y_pred, sample_weight=[1, 3, 1, 1, 2]
+    )
+    assert weighted == pytest.approx((9 / 4 + 2 / 4) / 2)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (
+            {"y_true": ["a", "b"], "y_pred": ["a", "b"]},
+            TypeError,
+            "ordinal labels that are numbers; y_true has dtype",
+        ),
+        (
+            {"y_true": [0, 0, 1], "y_pred": [0, 1, 1], "sample_weight": [1, 1, 0]},
+            ValueError,
+            r"sample_weight sums to 0 over the rows of class \[1\]",
+        ),
+        (
+            {"y_true": [0, 1], "y_pred": [0.5, 1.0]},
+            ValueError,
+            "binary and multiclass",
+        ),
+    ],
+)
+def test_macro_mae_errors(kwargs, error, match):
+    """Check the errors for labels that are not ordinal numbers and empty classes."""
+    with pytest.raises(error, match=match):
+        macro_averaged_mean_absolute_error(**kwargs)
+
+
+@given(
+    data=st.data(),
+    alpha=st.sampled_from([0.0, 0.1, 0.5, 1.0]),
+    squared=st.booleans(),
+    average=st.sampled_from([None, "binary", "micro", "multiclass"]),
+)
+def test_make_iba_equals_imblearn(data, alpha, squared, average):
+    """Check our decorator == imblearn's on G-mean, where the docs say they agree."""
+    # unweighted: imbalanced-learn leaves true negatives unweighted (a
+    # documented difference, covered by the weighted test below)
+    y_true, y_pred, _ = data.draw(predictions())
+    kwargs = {"average": average}
+    if average == "binary":
+        kwargs["pos_label"] = _pos_label(data, y_true, y_pred)
+    ours = make_index_balanced_accuracy(alpha=alpha, squared=squared)
+    theirs = imb.make_index_balanced_accuracy(alpha=alpha, squared=squared)
+    np.testing.assert_allclose(
+        ours(geometric_mean_score)(y_true, y_pred, **kwargs),
+        theirs(imb.geometric_mean_score)(y_true, y_pred, **kwargs),
+        rtol=1e-12,
+        atol=1e-15,
+    )
+
+
+@given(
+    data=st.data(),
+    alpha=st.sampled_from([0.0, 0.1, 0.5]),
+    squared=st.booleans(),
+    average=st.sampled_from([None, "binary", "micro", "macro", "weighted"]),
+)
+def test_make_iba_of_gmean_is_index_balanced_accuracy(data, alpha, squared, average):
+    """Check decorated G-mean == index_balanced_accuracy for every average."""
+    y_true, y_pred, weight = data.draw(predictions(weighted=True))
+    kwargs = {"average": average, "sample_weight": weight}
+    if average == "binary":
+        kwargs["pos_label"] = _pos_label(data, y_true, y_pred)
+    decorated = make_index_balanced_accuracy(alpha=alpha, squared=squared)(
+        geometric_mean_score
+    )
+    np.testing.assert_allclose(
+        decorated(y_true, y_pred, **kwargs),
+        index_balanced_accuracy(y_true, y_pred, alpha=alpha, squared=squared, **kwargs),
+        rtol=1e-12,
+        atol=1e-15,
+    )
+
+
+@given(data=st.data(), average=st.sampled_from([None, "binary", "micro"]))
+def test_make_iba_of_other_metrics_equals_imblearn(data, average):
+    """Check the decorator on scikit-learn's recall and precision == imblearn's."""
+    y_true, y_pred, _ = data.draw(predictions())
+    kwargs = {"average": average, "zero_division": 0}
+    if average == "binary":
+        kwargs["pos_label"] = _pos_label(data, y_true, y_pred)
+    for metric in (recall_score, precision_score):
+        np.testing.assert_allclose(
+            make_index_balanced_accuracy()(metric)(y_true, y_pred, **kwargs),
+            imb.make_index_balanced_accuracy()(metric)(y_true, y_pred, **kwargs),
+            rtol=1e-12,
+        )
+
+
+def test_make_iba_macro_averages_per_class_iba():
+    """Check macro = mean of per-class IBA (imblearn's dominance would be 0 here)."""
+    y_true = [0, 0, 0, 0, 1, 1]
+    y_pred = [0, 0, 0, 1, 1, 0]
+    iba = make_index_balanced_accuracy(alpha=0.5)(recall_score)
+    per_class = iba(y_true, y_pred, average=None)
+    # recall 0.75 and 0.5, dominance +0.25 and -0.25
+    np.testing.assert_allclose(per_class, [1.125 * 0.5625, 0.875 * 0.25])
+    assert iba(y_true, y_pred, average="macro") == pytest.approx(per_class.mean())
+    assert iba.__name__ == "recall_score"
+
+
+def test_make_iba_errors():
+    """Check that score metrics and a negative alpha are refused, naming them."""
+    with pytest.raises(TypeError, match="average_precision_score takes"):
+        make_index_balanced_accuracy()(average_precision_score)
+    with pytest.raises(InvalidParameterError, match="'alpha' parameter of make_"):
+        make_index_balanced_accuracy(alpha=-0.1)
+    with pytest.raises(InvalidParameterError, match="'squared' parameter"):
+        make_index_balanced_accuracy(squared="yes")

@@ -1,12 +1,18 @@
 """Tests of imbalanced_classification_report."""
 
+import inspect
+
 import imblearn.metrics as imb
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from imbestimators.metrics import imbalanced_classification_report
+from imbestimators.metrics import (
+    classification_report_imbalanced,
+    imbalanced_classification_report,
+)
+from imbestimators.utils._param_validation import InvalidParameterError
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::sklearn.exceptions.UndefinedMetricWarning"
@@ -112,3 +118,64 @@ def test_report_target_names_length_error():
     """Check the message when target_names does not match labels."""
     with pytest.raises(ValueError, match="one name per label: 2 labels but 3 names"):
         imbalanced_classification_report([0, 1], [0, 1], target_names=["a", "b", "c"])
+
+
+def test_classification_report_imbalanced_has_imblearns_signature():
+    """Check the twin takes imbalanced-learn's parameters, names and defaults."""
+    ours = inspect.signature(classification_report_imbalanced).parameters
+    theirs = inspect.signature(imb.classification_report_imbalanced).parameters
+    assert [(p.name, p.kind, p.default) for p in ours.values()] == [
+        (p.name, p.kind, p.default) for p in theirs.values()
+    ]
+
+
+@given(
+    data=predictions(),
+    alpha=st.sampled_from([0.1, 0.5]),
+    digits=st.integers(0, 5),
+    zero_division=st.sampled_from(["warn", 0, 1]),
+    named=st.booleans(),
+)
+def test_classification_report_imbalanced_equals_imblearn(
+    data, alpha, digits, zero_division, named
+):
+    """Check the same text and dict (keys and values) as imbalanced-learn's."""
+    y_true, y_pred = data
+    labels = np.unique(np.concatenate([y_true, y_pred]))
+    kwargs = {"alpha": alpha, "digits": digits, "zero_division": zero_division}
+    if named:
+        kwargs["target_names"] = [f"name of {label}" for label in labels]
+    ours = classification_report_imbalanced(y_true, y_pred, **kwargs)
+    theirs = imb.classification_report_imbalanced(y_true, y_pred, **kwargs)
+    assert ours == theirs
+    ours = classification_report_imbalanced(y_true, y_pred, output_dict=True, **kwargs)
+    theirs = imb.classification_report_imbalanced(
+        y_true, y_pred, output_dict=True, **kwargs
+    )
+    assert list(ours) == list(theirs)
+    for key, value in theirs.items():
+        if isinstance(value, dict):
+            assert ours[key] == value, key
+        else:
+            assert ours[key] == pytest.approx(value, rel=1e-12, abs=1e-15), key
+
+
+def test_classification_report_imbalanced_labels_and_errors():
+    """Check labels= selects the rows, and bad parameters are named."""
+    report = classification_report_imbalanced(
+        [0, 1, 2, 2], [0, 1, 2, 1], labels=[1, 2], output_dict=True
+    )
+    assert set(report) - {"1", "2"} == {
+        "avg_pre",
+        "avg_rec",
+        "avg_spe",
+        "avg_f1",
+        "avg_geo",
+        "avg_iba",
+        "total_support",
+    }
+    assert report["total_support"] == 3
+    with pytest.raises(InvalidParameterError, match="'digits' parameter of class"):
+        classification_report_imbalanced([0, 1], [0, 1], digits=-1)
+    with pytest.raises(ValueError, match="one name per label"):
+        classification_report_imbalanced([0, 1], [0, 1], target_names=["a"])
