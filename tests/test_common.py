@@ -67,6 +67,7 @@ def test_param_validation(estimator):
         "imbestimators.testing",
         "imbestimators.metrics",
         "imbestimators.diagnostics",
+        "imbestimators.datasets",
     ],
 )
 def test_all_is_importable(package):
