@@ -482,10 +482,7 @@ def index_balanced_accuracy(
     iba = (1.0 + alpha * (np.subtract(sensitivity, specificity))) * score
     if average in (None, "binary", "micro"):
         return iba if average is None else float(np.asarray(iba).reshape(-1)[0])
-    weights = support if average == "weighted" else None
-    if weights is not None and weights.sum() == 0:
-        return 0.0
-    return float(np.average(iba, weights=weights))
+    return _average_per_class(iba, support, average)
 
 
 @validate_params(
@@ -740,10 +737,15 @@ def _iba_of(metric, bound, alpha, squared):
     iba = (1.0 + alpha * np.subtract(sensitivity, specificity)) * score
     if not per_class:
         return iba if np.ndim(iba) else float(iba)
+    return _average_per_class(iba, support, average)
+
+
+def _average_per_class(values, support, average):
+    """Mean of per-class values: plain for 'macro', by support for 'weighted'."""
     weights = support if average == "weighted" else None
     if weights is not None and weights.sum() == 0:
         return 0.0
-    return float(np.average(iba, weights=weights))
+    return float(np.average(values, weights=weights))
 
 
 @validate_params(
