@@ -12,6 +12,7 @@ from imbestimators.metrics._classification import (
     index_balanced_accuracy,
     sensitivity_specificity_support,
 )
+from imbestimators.utils._docstring import fill_doc
 from imbestimators.utils._param_validation import (
     Interval,
     Options,
@@ -50,6 +51,7 @@ _REPORT_CONSTRAINTS = {
 
 
 @validate_params(_REPORT_CONSTRAINTS, prefer_skip_nested_validation=True)
+@fill_doc
 def imbalanced_classification_report(
     y_true,
     y_pred,
@@ -76,22 +78,7 @@ def imbalanced_classification_report(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
-    labels : array-like, default=None
-        Classes in the report (all labels present, sorted, when None).
-    target_names : list of str, default=None
-        Display names of ``labels``.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    digits : int, default=2
-        Digits of the text report (the dict is not rounded).
-    alpha : float, default=0.1
-        Weight of the dominance in the IBA.
-    output_dict : bool, default=False
-        Return a dict instead of text.
+    {report_parameters}
     zero_division : {"warn", 0.0, 1.0}, default="warn"
         Precision where nothing is predicted as the class (as in
         :func:`sklearn.metrics.classification_report`).
@@ -224,6 +211,7 @@ _IMBLEARN_KEYS = {
 
 
 @validate_params(_REPORT_CONSTRAINTS, prefer_skip_nested_validation=True)
+@fill_doc
 def classification_report_imbalanced(
     y_true,
     y_pred,
@@ -252,22 +240,7 @@ def classification_report_imbalanced(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
-    labels : array-like, default=None
-        Classes in the report (all labels present, sorted, when None).
-    target_names : list of str, default=None
-        Display names of ``labels``.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    digits : int, default=2
-        Digits of the text report (the dict is not rounded).
-    alpha : float, default=0.1
-        Weight of the dominance in the IBA.
-    output_dict : bool, default=False
-        Return a dict instead of text.
+    {report_parameters}
     zero_division : {"warn", 0, 1}, default="warn"
         Precision where nothing is predicted as the class.
 

@@ -64,6 +64,22 @@ _FRAGMENTS = {
     exactly its; on binary, one-hot or integer features and duplicated rows,
     where distances tie, imbalanced-learn keeps the rows its search happens to
     return first.""",
+    "report_parameters": """y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    labels : array-like, default=None
+        Classes in the report (all labels present, sorted, when None).
+    target_names : list of str, default=None
+        Display names of ``labels``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights.
+    digits : int, default=2
+        Digits of the text report (the dict is not rounded).
+    alpha : float, default=0.1
+        Weight of the dominance in the IBA.
+    output_dict : bool, default=False
+        Return a dict instead of text.""",
 }
 
 
