@@ -7,6 +7,7 @@ import pytest
 from imbestimators.base import BaseCleaningSampler
 from imbestimators.over_sampling import RandomOverSampler
 from imbestimators.testing import check_sampler_degenerate_inputs
+from tests.testing.test_checks import CentresInPlace, UpcastsToFloat64
 
 
 class DropsLastRow(RandomOverSampler):
@@ -15,22 +16,6 @@ class DropsLastRow(RandomOverSampler):
     def _fit_resample(self, X, y):
         X_res, y_res = super()._fit_resample(X, y)
         return X_res[:-1], y_res[:-1]
-
-
-class CentresInPlace(RandomOverSampler):
-    """Centres X in place before sampling (an 'optimisation' that leaks)."""
-
-    def _fit_resample(self, X, y):
-        X -= X.mean(axis=0)
-        return super()._fit_resample(X, y)
-
-
-class UpcastsToFloat64(RandomOverSampler):
-    """Returns float64 whatever the input dtype."""
-
-    def _fit_resample(self, X, y):
-        X_res, y_res = super()._fit_resample(X, y)
-        return X_res.astype(np.float64), y_res
 
 
 def _one_point(X):

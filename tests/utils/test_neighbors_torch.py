@@ -13,6 +13,7 @@ from scipy.spatial.distance import cdist
 from imbestimators import config_context
 from imbestimators.utils import NeighborsIndex
 from imbestimators.utils._neighbors_torch import TorchNeighborsIndex, resolve_device
+from tests.utils.test_neighbors import brute_force
 
 torch = pytest.importorskip("torch")
 
@@ -27,19 +28,6 @@ def _one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(n_threads)
-
-
-def brute_force(reference, query, k, exclude=None, largest=False):
-    """Exact answer on data whose float64 distances are exact (small integers)."""
-    dist = cdist(np.asarray(query, np.float64), np.asarray(reference, np.float64))
-    dist = dist**2
-    if exclude is not None:
-        rows = np.flatnonzero(exclude >= 0)
-        dist[rows, exclude[rows]] = -np.inf if largest else np.inf
-    if largest:
-        dist = -dist
-    index = np.broadcast_to(np.arange(dist.shape[1]), dist.shape)
-    return np.lexsort((index, dist), axis=-1)[:, :k]
 
 
 def assert_same_answer(torch_index, numpy_index, k, query=None, **params):
