@@ -15,6 +15,7 @@ _SUBMODULES = [
     "combine",
     "datasets",
     "diagnostics",
+    "ensemble",
     "exceptions",
     "metrics",
     "model_selection",

@@ -68,6 +68,7 @@ def test_param_validation(estimator):
         "imbestimators.metrics",
         "imbestimators.diagnostics",
         "imbestimators.datasets",
+        "imbestimators.ensemble",
     ],
 )
 def test_all_is_importable(package):
