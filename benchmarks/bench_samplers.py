@@ -18,19 +18,39 @@ large ``fit_resample`` of a process pays for fresh memory pages: measured
 0.6-0.8 s more for either library at n = 1M), then ``--repeats`` timed runs
 alternate ours and imbalanced-learn's, and the medians are compared.
 
+Beside each ratio: the floor, the exact brute-force search's matrix products
+alone (``q @ R.T`` in float32 for the shapes the sampler must search, on the
+same device, nothing selected), and our time over it: how far from the limit
+of an exact method we are. ``--data noisy`` (in the default pair) is the
+realistic case: 1 % flipped labels, two clusters per class. ``--device``
+runs our engine on torch's CPU or a GPU (``imbestimators.config_context``).
+
 The under-samplers, cleaning rules and combinations are benchmarked on the
 same data by ``bench_under_sampling.py``.
 """
 
 import argparse
+import contextlib
 import gc
 import importlib
+import importlib.util
+import pathlib
 import time
 import tracemalloc
 import warnings
 
 import numpy as np
 from sklearn.datasets import make_classification
+
+# the neighbour searches each over-sampler needs, per minority class of
+# ``n_class`` rows among ``n`` (the shape of its exact brute-force product)
+FLOOR_SHAPES = {
+    "RandomOverSampler": lambda n_class, n: [],
+    "SMOTE": lambda n_class, n: [(n_class, n_class)],
+    "BorderlineSMOTE": lambda n_class, n: [(n_class, n), (n_class, n_class)],
+    "ADASYN": lambda n_class, n: [(n_class, n), (n_class, n_class)],
+    "SMOTENC": lambda n_class, n: [(n_class, n_class)],
+}
 
 OVER_SAMPLERS = {
     "RandomOverSampler": {},
@@ -41,25 +61,92 @@ OVER_SAMPLERS = {
 }
 
 
-def make_data(n, d, n_classes, dtype):
-    """1 % minority classes, the rest in the majority."""
+def make_data(n, d, n_classes, dtype, kind="clean"):
+    """1 % minority classes, the rest in the majority.
+
+    ``kind="clean"``: one cluster per class, no label noise (the foundation
+    issue's data). ``"noisy"``: ``make_classification``'s defaults as a new
+    user calls it (two clusters per class, two informative features; five
+    for more than two classes) with 1 % of the labels flipped, as real tables
+    have.
+    """
     weights = [0.01] * (n_classes - 1)
     weights = [1 - sum(weights), *weights]
+    shape = {"n_informative": 10, "n_redundant": 0}
+    if kind == "noisy":
+        # two clusters for each of K classes need 2 * K <= 2 ** n_informative
+        shape = {} if n_classes == 2 else {"n_informative": 5}
     X, y = make_classification(
         n_samples=n,
         n_features=d,
-        n_informative=10,
-        n_redundant=0,
         n_classes=n_classes,
-        n_clusters_per_class=1,
+        n_clusters_per_class=1 if kind == "clean" else 2,
         weights=weights,
-        flip_y=0,
+        flip_y=0 if kind == "clean" else 0.01,
         random_state=0,
+        **shape,
     )
     X = X.astype(dtype)
     # SMOTENC needs a categorical column: a 4-level one in column 0
     X[:, 0] = np.floor(np.clip(X[:, 0], -1.99, 1.99)) + 2
     return X, y
+
+
+def _load_device_bench():
+    path = pathlib.Path(__file__).with_name("bench_neighbors_device.py")
+    spec = importlib.util.spec_from_file_location("bench_neighbors_device", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def product_floor(shapes, n_features, device="cpu", repeats=3):
+    """Seconds of the exact brute-force floor: the products alone.
+
+    For each ``(n_query, n_reference)`` in ``shapes``, the blocked float32
+    product of a query and a reference set of that many rows and
+    ``n_features`` columns on ``device`` (as ``bench_neighbors_device.py``
+    times it: nothing selected, nothing sorted), the fastest of ``repeats``
+    (a floor: what the machine can do, not what a busy moment lets it); the
+    sum over the shapes. The product's cost depends on the shape only, so the
+    rows are random (a combination's second search is over more rows than
+    ``X`` has). No exact search can take less on the same machine. NaN when
+    the sampler searches no neighbours.
+    """
+    if not shapes:
+        return float("nan")
+    bench = _load_device_bench()
+    sync = bench.synchronizer(device)
+    largest = max(max(shape) for shape in shapes)
+    rows = np.random.default_rng(0).standard_normal((int(largest), n_features))
+    rows = rows.astype(np.float32)
+    total = 0.0
+    for n_query, n_reference in shapes:
+        product = bench.floor_product(device, rows[:n_reference], rows[:n_query])
+        product()  # untimed: fresh pages, the device's first kernels
+        total += min(bench.timed(product, sync)[0] for _ in range(repeats))
+    return total
+
+
+def floor_or_nan(shapes, n_features, args):
+    if not args.floor:
+        return float("nan")
+    return product_floor(shapes, n_features, args.device)
+
+
+def minority_sizes(y):
+    """Row counts of every class but the largest."""
+    _, counts = np.unique(y, return_counts=True)
+    return sorted(counts)[:-1]
+
+
+def device_context(device):
+    """``config_context(device=...)``, or nothing for the default engine."""
+    if device == "cpu":
+        return contextlib.nullcontext()
+    from imbestimators import config_context
+
+    return config_context(device=device)
 
 
 def load(module, name, params):
@@ -118,17 +205,22 @@ def bench_one(name, params, X, y, args):
     ours = load("imbestimators.over_sampling", name, params)
     theirs = load("imblearn.over_sampling", name, params)
     compare = len(y) <= args.max_reference_n
-    mine, ref = time_pair(
-        ours, theirs if compare else None, X, y, args.repeats, args.warmup
-    )
+    with device_context(args.device):
+        mine, ref = time_pair(
+            ours, theirs if compare else None, X, y, args.repeats, args.warmup
+        )
+        peak_ours = run_memory(ours, X, y)
     t_ours, t_ref, returned = mine["seconds"], ref["seconds"], mine["bytes"]
-    peak_ours = run_memory(ours, X, y)
+    shapes = [
+        shape for m in minority_sizes(y) for shape in FLOOR_SHAPES[name](m, len(y))
+    ]
     peak_ref = run_memory(theirs, X, y) if args.reference_memory else float("nan")
     return {
         "sampler": name,
         "ours_s": t_ours,
         "imblearn_s": t_ref,
         "speedup": t_ref / t_ours,
+        "floor_s": floor_or_nan(shapes, X.shape[1], args),
         "peak_MB": peak_ours / 2**20,
         "peak_ratio": peak_ours / returned,
         "ref_peak_ratio": peak_ref / returned,
@@ -148,12 +240,33 @@ def add_timing_arguments(parser, repeats):
         action="store_false",
         help="skip the untimed first run of each sampler",
     )
+    parser.add_argument(
+        "--data",
+        nargs="+",
+        default=["clean", "noisy"],
+        choices=["clean", "noisy"],
+        help="clean synthetic data, or noisy (1 %% flipped labels, two "
+        "clusters per class); both by default",
+    )
+    parser.add_argument(
+        "--device",
+        default="cpu",
+        help="our engine's device (imbestimators.config_context): cpu, "
+        "cpu-torch, cuda, cuda:N, auto; imbalanced-learn runs on the CPU",
+    )
+    parser.add_argument(
+        "--no-floor",
+        dest="floor",
+        action="store_false",
+        help="skip the floor (the exact search's products alone, same device)",
+    )
 
 
 def print_row(config, row):
     print(
         f"{config:<28} {row['sampler']:<18} {row['ours_s']:>8.3f} "
         f"{row['imblearn_s']:>10.3f} {row['speedup']:>8.1f}x "
+        f"{row['floor_s']:>8.3f} {row['ours_s'] / row['floor_s']:>7.1f}x "
         f"{row['peak_MB']:>9.1f} {row['peak_ratio']:>10.2f} "
         f"{row['ref_peak_ratio']:>10.2f}",
         flush=True,
@@ -179,17 +292,19 @@ def main():
     names = args.samplers or list(OVER_SAMPLERS)
     print(
         f"{'config':<28} {'sampler':<18} {'ours s':>8} {'imblearn s':>10} "
-        f"{'speedup':>9} {'peak MB':>9} {'peak/out':>10} {'ref p/out':>10}"
+        f"{'speedup':>9} {'floor s':>8} {'/floor':>8} {'peak MB':>9} "
+        f"{'peak/out':>10} {'ref p/out':>10}"
     )
-    for n in args.sizes:
-        for d in args.dims:
-            for n_classes in args.classes:
-                for dtype in args.dtypes:
-                    X, y = make_data(n, d, n_classes, dtype)
-                    config = f"n={n} d={d} K={n_classes} {dtype}"
-                    for name in names:
-                        row = bench_one(name, OVER_SAMPLERS[name], X, y, args)
-                        print_row(config, row)
+    for kind in args.data:
+        for n in args.sizes:
+            for d in args.dims:
+                for n_classes in args.classes:
+                    for dtype in args.dtypes:
+                        X, y = make_data(n, d, n_classes, dtype, kind)
+                        config = f"{kind} n={n} d={d} K={n_classes} {dtype}"
+                        for name in names:
+                            row = bench_one(name, OVER_SAMPLERS[name], X, y, args)
+                            print_row(config, row)
 
 
 if __name__ == "__main__":
