@@ -4,5 +4,13 @@ from imbestimators.over_sampling._adasyn import ADASYN
 from imbestimators.over_sampling._random import RandomOverSampler
 from imbestimators.over_sampling._smote import SMOTE, BorderlineSMOTE
 from imbestimators.over_sampling._smotenc import SMOTENC
+from imbestimators.over_sampling._svm_smote import SVMSMOTE
 
-__all__ = ["ADASYN", "SMOTE", "SMOTENC", "BorderlineSMOTE", "RandomOverSampler"]
+__all__ = [
+    "ADASYN",
+    "SMOTE",
+    "SMOTENC",
+    "SVMSMOTE",
+    "BorderlineSMOTE",
+    "RandomOverSampler",
+]
