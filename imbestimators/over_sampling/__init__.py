@@ -1,6 +1,7 @@
 """Over-samplers: random over-sampling and the SMOTE family, written in NumPy."""
 
 from imbestimators.over_sampling._adasyn import ADASYN
+from imbestimators.over_sampling._kmeans_smote import KMeansSMOTE
 from imbestimators.over_sampling._random import RandomOverSampler
 from imbestimators.over_sampling._smote import SMOTE, BorderlineSMOTE
 from imbestimators.over_sampling._smotenc import SMOTENC
@@ -12,5 +13,6 @@ __all__ = [
     "SMOTENC",
     "SVMSMOTE",
     "BorderlineSMOTE",
+    "KMeansSMOTE",
     "RandomOverSampler",
 ]
