@@ -4,4 +4,6 @@ The twins of imbalanced-learn's ensembles, with the same names, parameters
 and fitted attributes; every member resamples with imbestimators' samplers.
 """
 
-__all__ = []
+from imbestimators.ensemble._weight_boosting import RUSBoostClassifier
+
+__all__ = ["RUSBoostClassifier"]

@@ -67,6 +67,19 @@ EXPECTED_FAILED_CHECKS: dict = {
             "is tested in tests/model_selection/test_threshold.py"
         ),
     },
+    "RUSBoostClassifier": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "integer weights are not repeated rows: repeating a row changes the "
+            "class counts each round's under-sample is sized from and gives it "
+            "more chances to be drawn (scikit-learn lists the same failure for "
+            "AdaBoostClassifier, imbalanced-learn for RUSBoostClassifier); "
+            "zero weight == dropped row is tested in "
+            "tests/ensemble/test_weight_boosting.py"
+        ),
+        "check_sample_weight_equivalence_on_sparse_data": (
+            "same reason as check_sample_weight_equivalence_on_dense_data"
+        ),
+    },
     "SMOTENC": {
         "check_estimators_nan_inf": (
             "the check puts NaN in column 0, which SMOTENC is told is categorical: "
