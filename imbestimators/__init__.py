@@ -21,6 +21,7 @@ _SUBMODULES = [
     "model_selection",
     "neural",
     "over_sampling",
+    "pipeline",
     "testing",
     "under_sampling",
     "utils",
