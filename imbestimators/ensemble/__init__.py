@@ -4,6 +4,7 @@ The twins of imbalanced-learn's ensembles, with the same names, parameters
 and fitted attributes; every member resamples with imbestimators' samplers.
 """
 
+from imbestimators.ensemble._forest import BalancedRandomForestClassifier
 from imbestimators.ensemble._weight_boosting import RUSBoostClassifier
 
-__all__ = ["RUSBoostClassifier"]
+__all__ = ["BalancedRandomForestClassifier", "RUSBoostClassifier"]
