@@ -8,6 +8,7 @@ that resampling or class weights changed; the displays plot the objective
 against the threshold and cost curves (matplotlib is imported when drawing).
 """
 
+from imbestimators.model_selection._instance_hardness import InstanceHardnessCV
 from imbestimators.model_selection._plot import (
     CostCurveDisplay,
     MetricThresholdDisplay,
@@ -17,6 +18,7 @@ from imbestimators.model_selection._threshold import ThresholdTunedClassifier
 
 __all__ = [
     "CostCurveDisplay",
+    "InstanceHardnessCV",
     "MetricThresholdDisplay",
     "PriorCorrectedClassifier",
     "ThresholdTunedClassifier",
