@@ -307,8 +307,8 @@ def _non_numeric_message(columns, n_features, estimator):
     listing = ", ".join(f"{label_repr(name)} ({kind})" for name, kind in columns)
     if len(columns) == n_features:
         advice = (
-            "Every column is categorical: use imblearn.over_sampling.SMOTEN, which "
-            "over-samples nominal data"
+            "Every column is categorical: use imbestimators.over_sampling.SMOTEN, "
+            "which over-samples nominal data"
         )
     else:
         names = ", ".join(label_repr(name) for name, _ in columns)

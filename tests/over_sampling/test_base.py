@@ -385,7 +385,7 @@ def test_suggested_smotenc_call_works():
         (
             np.array([["1", "x"], ["2", "y"]] * 15),
             r"columns 0 \(str\), 1 \(str\) are not",
-            r"Every column is categorical: use imblearn.over_sampling.SMOTEN",
+            r"Every column is categorical: use imbestimators.over_sampling.SMOTEN",
         ),
         (
             np.array([[True, False], [False, False]] * 15),
