@@ -8,6 +8,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.model_selection import BaseCrossValidator, cross_val_predict
 from sklearn.utils.multiclass import type_of_target
 
+from imbestimators.utils._param_validation import InvalidParameterError
 from imbestimators.utils._validation import check_X_y_lengths, label_repr
 
 __all__ = ["InstanceHardnessCV"]
@@ -149,13 +150,15 @@ class InstanceHardnessCV(BaseCrossValidator):
     def _check_params(self):
         name = type(self).__name__
         n_splits = self.n_splits
+        # InvalidParameterError (a ValueError and a TypeError) is what
+        # imbalanced-learn raises for these values (from cross_val_predict)
         if not isinstance(n_splits, numbers.Integral) or isinstance(n_splits, bool):
-            raise TypeError(
+            raise InvalidParameterError(
                 f"{name}: n_splits must be an int of at least 2; got "
                 f"{n_splits!r} of type {type(n_splits).__name__}."
             )
         if n_splits < 2:
-            raise ValueError(
+            raise InvalidParameterError(
                 f"{name}: n_splits must be at least 2 (one test fold and the "
                 f"others to train on); got n_splits={n_splits}."
             )

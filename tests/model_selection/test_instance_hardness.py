@@ -11,6 +11,7 @@ from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
 from imbestimators.model_selection import InstanceHardnessCV
+from imbestimators.utils._param_validation import InvalidParameterError
 
 
 def noisy(n=300, weights=(0.8, 0.2), seed=10):
@@ -119,9 +120,21 @@ def test_instance_hardness_cv_groups_ignored_with_warning():
 @pytest.mark.parametrize(
     ("params", "error", "match"),
     [
-        ({"n_splits": 1}, ValueError, r"n_splits must be at least 2 .*n_splits=1"),
-        ({"n_splits": 2.5}, TypeError, r"n_splits must be an int .*2\.5 of type float"),
-        ({"n_splits": True}, TypeError, r"n_splits must be an int .*type bool"),
+        (
+            {"n_splits": 1},
+            InvalidParameterError,
+            r"n_splits must be at least 2 .*n_splits=1",
+        ),
+        (
+            {"n_splits": 2.5},
+            InvalidParameterError,
+            r"n_splits must be an int .*2\.5 of type float",
+        ),
+        (
+            {"n_splits": True},
+            InvalidParameterError,
+            r"n_splits must be an int .*type bool",
+        ),
         ({"n_splits": 30}, ValueError, r"n_splits=30 needs at least 30 .*class 1 has"),
         ({"pos_label": 2}, ValueError, r"pos_label=2 is not a class of y, .* 0, 1"),
         (
