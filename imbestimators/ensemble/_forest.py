@@ -26,6 +26,7 @@ from sklearn.utils import check_random_state, compute_sample_weight
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import assert_all_finite
 
+from imbestimators.pipeline import Pipeline
 from imbestimators.under_sampling import RandomUnderSampler
 from imbestimators.utils._param_validation import (
     Interval,
@@ -110,13 +111,11 @@ def _grow_tree(tree, sampler, plan, tree_idx, n_trees, verbose):
 
 
 def _member_pipeline(sampler, tree):
-    """imbalanced-learn's ``make_pipeline(sampler, tree)``, sharing both objects.
+    """``make_pipeline(sampler, tree)``, sharing both objects with the forest.
 
-    The steps are the forest's own sampler and tree, not copies (as
-    imbalanced-learn makes), so the pipelines cost no memory or time.
+    The steps are the forest's own sampler and tree, not the copies
+    imbalanced-learn makes, so the pipelines cost no memory or time.
     """
-    from imblearn.pipeline import Pipeline
-
     return Pipeline([("randomundersampler", sampler), ("decisiontreeclassifier", tree)])
 
 

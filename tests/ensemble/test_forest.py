@@ -12,6 +12,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
 
 from imbestimators.ensemble import BalancedRandomForestClassifier
+from imbestimators.pipeline import Pipeline
 from imbestimators.under_sampling import RandomUnderSampler
 
 
@@ -121,6 +122,7 @@ def test_forest_samplers_reproduce_the_rows(params):
         refit.fit_resample(X, y_codes)
         np.testing.assert_array_equal(refit.sample_indices_, sampler.sample_indices_)
         assert refit.sampling_strategy_ == sampler.sampling_strategy_
+        assert isinstance(pipeline, Pipeline)
         assert pipeline[0] is sampler
         assert pipeline[-1] is tree
         np.testing.assert_array_equal(pipeline.predict(X), tree.predict(X))
