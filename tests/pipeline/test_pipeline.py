@@ -237,6 +237,8 @@ def test_pipeline_fit_transform_fits_last_step_on_resampled_y():
     )
     Xt = pipe.fit_transform(X, y)
     assert len(pipe[-1].y_) == len(Xt) < len(y)
+    theirs = ImbPipeline(_clone_steps(pipe.steps))
+    assert len(theirs.fit_transform(X, y)) < len(theirs[-1].y_) == len(y)
 
 
 def test_pipeline_fit_predict_uses_resampled_data():
@@ -375,6 +377,9 @@ def test_pipeline_step_params_reach_sampler_and_estimator():
     pipe = Pipeline([("s", _RecordingSampler()), ("clf", LogisticRegression())])
     pipe.fit(X, y, s__sample_weight=w, clf__sample_weight=w)
     np.testing.assert_array_equal(pipe["s"].received_, w)
+    theirs = ImbPipeline([("s", _RecordingSampler()), ("clf", LogisticRegression())])
+    theirs.fit(X, y, s__sample_weight=w, clf__sample_weight=w[::2])
+    assert theirs["s"].received_ is None  # imblearn drops the sampler's params
     # the estimator's weights follow the rows the sampler kept
     expected = LogisticRegression().fit(X[::2], y[::2], sample_weight=w[::2])
     np.testing.assert_allclose(pipe["clf"].coef_, expected.coef_)
@@ -404,7 +409,10 @@ def test_pipeline_sample_weight_follows_resampled_rows(routing, sampler):
         expected = LogisticRegression().fit(
             X[indices], y[indices], sample_weight=w[indices]
         )
-    np.testing.assert_allclose(pipe["clf"].coef_, expected.coef_)
+        np.testing.assert_allclose(pipe["clf"].coef_, expected.coef_)
+        theirs = ImbPipeline(_clone_steps(pipe.steps))
+        with pytest.raises(ValueError, match=r"sample_weight\.shape"):
+            theirs.fit(X, y, **params)
     assert len(w) == len(y)  # the caller's weights are not changed
 
 
