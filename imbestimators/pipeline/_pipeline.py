@@ -137,7 +137,7 @@ class Pipeline(sk_pipeline.Pipeline):
     The pipeline has ``fit_resample`` when its last step is a sampler (or
     ``'passthrough'``).
 
-    Read more in the :ref:`User Guide <pipeline>`.
+    How it differs from imbalanced-learn's is listed in :ref:`differences`.
 
     Parameters
     ----------
@@ -146,7 +146,7 @@ class Pipeline(sk_pipeline.Pipeline):
         estimator. A step may be ``'passthrough'`` or ``None`` to skip it.
 
     transform_input : list of str, default=None
-        Names of :term:`metadata` parameters of ``fit`` that the steps before
+        Names of metadata parameters of ``fit`` that the steps before
         the consuming step transform, as in
         :class:`sklearn.pipeline.Pipeline` (for instance a validation set).
         Needs ``sklearn.set_config(enable_metadata_routing=True)``.
@@ -471,8 +471,8 @@ class Pipeline(sk_pipeline.Pipeline):
     def get_metadata_routing(self):
         """Get the metadata routing of this pipeline, its samplers included.
 
-        Please check :ref:`User Guide <metadata_routing>` on how the routing
-        mechanism works.
+        See scikit-learn's metadata routing user guide for how the routing
+        works.
 
         Returns
         -------
