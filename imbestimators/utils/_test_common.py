@@ -21,6 +21,9 @@ def _init_params():
         "NearMiss": [{"version": 1}, {"version": 2}],
         # a few trees keep the checks fast (scikit-learn checks its forests so)
         "BalancedRandomForestClassifier": [{"n_estimators": 5}],
+        # as scikit-learn checks its BaggingClassifier
+        "BalancedBaggingClassifier": [{"n_estimators": 5}],
+        "EasyEnsembleClassifier": [{"n_estimators": 5}],
         # meta-estimators: "estimator": None becomes a LogisticRegression
         "ThresholdTunedClassifier": [{"estimator": None, "cv": 3}],
         "PriorCorrectedClassifier": [
@@ -45,6 +48,18 @@ def _init_params():
 
 #: class name -> {check name: reason}
 EXPECTED_FAILED_CHECKS: dict = {
+    "BalancedBaggingClassifier": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "sample_weight gives the probabilities of drawing each row into a "
+            "member's random sample, as in scikit-learn's BaggingClassifier "
+            "(which lists the same expected failure): integer weights and "
+            "repeated rows give other random draws. The draw is tested in "
+            "tests/ensemble/test_bagging.py"
+        ),
+        "check_sample_weight_equivalence_on_sparse_data": (
+            "same reason as check_sample_weight_equivalence_on_dense_data"
+        ),
+    },
     "BalancedRandomForestClassifier": {
         "check_sample_weight_equivalence_on_dense_data": (
             "integer weights are not repeated rows: each tree's under-sample is "
