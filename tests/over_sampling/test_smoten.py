@@ -5,6 +5,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from imblearn.metrics.pairwise import ValueDifferenceMetric as ImbValueDifferenceMetric
 from imblearn.over_sampling import SMOTEN as ImbSMOTEN
 from scipy.stats import mode
@@ -16,6 +18,7 @@ from imbestimators.metrics._pairwise import _VDMKernel
 from imbestimators.metrics.pairwise import ValueDifferenceMetric
 from imbestimators.over_sampling import SMOTEN
 from imbestimators.over_sampling._smoten import _tie_inclusive_votes
+from imbestimators.testing import tied_datasets
 
 
 def fruit_data():
@@ -101,6 +104,21 @@ def test_smoten_output_does_not_depend_on_row_order():
     X_perm, y_perm = SMOTEN(random_state=3).fit_resample(X[order], y[order])
     np.testing.assert_array_equal(X_perm[60:], X_res[60:])
     np.testing.assert_array_equal(y_perm[60:], y_res[60:])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    tied_datasets(min_minority=6, single_minority=True),
+    st.integers(0, 2**31 - 1),
+)
+def test_smoten_row_order_property(data, seed):
+    """Check, on data full of ties, that any row order gives the same new rows."""
+    X, y = data
+    order = np.random.RandomState(seed).permutation(len(y))
+    X_res, y_res = SMOTEN(random_state=0).fit_resample(X, y)
+    X_perm, y_perm = SMOTEN(random_state=0).fit_resample(X[order], y[order])
+    np.testing.assert_array_equal(X_perm[len(y) :], X_res[len(y) :])
+    np.testing.assert_array_equal(y_perm[len(y) :], y_res[len(y) :])
 
 
 def test_smoten_tie_inclusive_neighbourhood():
