@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from imblearn.over_sampling import KMeansSMOTE as ImbKMeansSMOTE
 from scipy import sparse
+from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.datasets import make_blobs, make_classification
 from sklearn.neighbors import NearestNeighbors
@@ -163,6 +164,38 @@ def test_kmeans_smote_cluster_with_too_few_class_rows_gets_nothing():
     assert weights[labels[60]] == 1  # the 10-row cluster takes every new row
     assert Counter(y_res.tolist()) == {0: 60, 1: 60}
     assert (X_res[len(X) :, 0] > 40).all()
+
+
+class ColumnClusters(ClusterMixin, BaseEstimator):
+    """A "clustering" that reads each row's cluster from column 0."""
+
+    def __init__(self, n_clusters=2):
+        self.n_clusters = n_clusters
+
+    def fit(self, X, y=None):
+        self.labels_ = self.predict(X)
+        return self
+
+    def predict(self, X):
+        return np.asarray(X)[:, 0].astype(np.intp)
+
+
+def test_kmeans_smote_cluster_with_exactly_k_plus_one_rows_qualifies():
+    """Check that a cluster with exactly k_neighbors + 1 rows of the class
+    qualifies. imbalanced-learn computes that count as share * size in
+    floating point, 3 / 47 * 47 = 2.9999999999999996 < 3, and skips it."""
+    rng = np.random.default_rng(0)
+    X = np.column_stack([np.repeat([0, 1], [47, 200]), rng.normal(size=247)])
+    y = np.zeros(247, dtype=int)
+    y[[0, 1, 2, 47, 48]] = 1  # 3 of 47 rows in cluster 0, 2 in cluster 1
+    params = {"kmeans_estimator": ColumnClusters(), "cluster_balance_threshold": 0.05}
+    with pytest.raises(RuntimeError, match="No clusters found"):
+        ImbKMeansSMOTE(**params, random_state=0).fit_resample(X, y)
+    sampler = KMeansSMOTE(**params, random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    np.testing.assert_array_equal(sampler.cluster_weights_[1], [1, 0])
+    assert Counter(y_res.tolist()) == {0: 242, 1: 242}
+    assert (X_res[len(X) :, 0] == 0).all()
 
 
 def test_kmeans_smote_falls_back_to_smote_where_imblearn_raises():
@@ -358,8 +391,10 @@ def test_kmeans_smote_huge_float32_same_clusters_as_unit_data():
     )
 
 
+@pytest.mark.slow
 def test_kmeans_smote_degenerate_inputs():
-    """Check the degenerate cases: exact counts or a clear refusal."""
+    """Check the degenerate cases: exact counts or a clear refusal (with the
+    default parameters, tests/testing/test_checks.py runs them too)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FallbackWarning)
         check_sampler_degenerate_inputs(KMeansSMOTE(random_state=0), max_examples=3)
