@@ -94,7 +94,8 @@ class SVMSMOTE(BaseSMOTE):
     these are on data without distance ties. The danger test counts the
     tie-inclusive neighbourhood (the ``m_neighbors`` nearest rows plus every
     row at the distance of the last of them), as :class:`BorderlineSMOTE`
-    does, so the split does not depend on the order of the rows.
+    does, so the split of given support vectors does not depend on the order
+    of the rows (which rows the SVM makes support vectors is its own matter).
 
     A share ``beta(10, 10)`` of the new rows starts from support vectors in
     danger and the rest from safe ones, as in imbalanced-learn. Every
@@ -180,10 +181,14 @@ class SVMSMOTE(BaseSMOTE):
             self.svm_estimator_ = SVC(gamma="scale", random_state=self.random_state)
         else:
             self.svm_estimator_ = clone(self.svm_estimator)
+        plans = {}
         classes = self._resampled_classes()
-        support = self._support_indices(X, y) if classes else None
-        index = NeighborsIndex(X, estimator=neighbors_estimator(self.m_neighbors))
-        plans = {klass: self._split(index, X, y, klass, support) for klass in classes}
+        if classes:  # as in imbalanced-learn, the SVM is fitted only to resample
+            support = self._support_indices(X, y)
+            index = NeighborsIndex(X, estimator=neighbors_estimator(self.m_neighbors))
+            plans = {
+                klass: self._split(index, X, y, klass, support) for klass in classes
+            }
         self.in_danger_indices_ = {k: plan.danger for k, plan in plans.items()}
         self.safe_indices_ = {k: plan.safe for k, plan in plans.items()}
         self.noise_indices_ = {k: plan.noise for k, plan in plans.items()}

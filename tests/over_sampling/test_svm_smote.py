@@ -333,6 +333,28 @@ def test_svm_smote_sparse_equals_dense():
     np.testing.assert_array_equal(y_sp, y_dense)
 
 
+def test_svm_smote_nothing_to_resample_fits_no_svm():
+    """Check that a strategy asking for no new row returns the data as it is,
+    without fitting the SVM (as imbalanced-learn)."""
+    X, y = overlapping(n=300)
+    strategy = dict(zip(*np.unique(y, return_counts=True)))
+    sampler = SVMSMOTE(sampling_strategy=strategy)
+    X_res, y_res = sampler.fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X)
+    np.testing.assert_array_equal(y_res, y)
+    assert not hasattr(sampler.svm_estimator_, "support_")
+    assert sampler.in_danger_indices_ == {}
+
+
+def test_svm_smote_integer_data_rounded():
+    """Check that integer columns keep their dtype, new values rounded."""
+    X, y = overlapping(n=300)
+    X = np.rint(X * 10).astype(np.int64)
+    X_res, y_res = SVMSMOTE(random_state=0).fit_resample(X, y)
+    assert X_res.dtype == np.int64
+    assert Counter(y_res.tolist()) == {0: 255, 1: 255}
+
+
 def test_svm_smote_keeps_float32_and_input():
     """Check that float32 stays float32 and X, y are left untouched."""
     X, y = overlapping(n=300)
