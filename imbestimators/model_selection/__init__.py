@@ -14,10 +14,12 @@ from imbestimators.model_selection._plot import (
     MetricThresholdDisplay,
 )
 from imbestimators.model_selection._prior import PriorCorrectedClassifier
+from imbestimators.model_selection._strategy_search import ImbalanceStrategySearchCV
 from imbestimators.model_selection._threshold import ThresholdTunedClassifier
 
 __all__ = [
     "CostCurveDisplay",
+    "ImbalanceStrategySearchCV",
     "InstanceHardnessCV",
     "MetricThresholdDisplay",
     "PriorCorrectedClassifier",

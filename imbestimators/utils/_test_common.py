@@ -26,6 +26,16 @@ def _init_params():
         "EasyEnsembleClassifier": [{"n_estimators": 5}],
         # meta-estimators: "estimator": None becomes a LogisticRegression
         "ThresholdTunedClassifier": [{"estimator": None, "cv": 3}],
+        # the smallest space with a sampler and a halving schedule: the checks
+        # fit it dozens of times
+        "ImbalanceStrategySearchCV": [
+            {
+                "estimator": None,
+                "strategies": ["none", "RandomOverSampler"],
+                "n_candidates": 1,
+                "cv": 2,
+            }
+        ],
         "PriorCorrectedClassifier": [
             {"estimator": None},
             {"estimator": None, "calibration": "sigmoid", "cv": 3},

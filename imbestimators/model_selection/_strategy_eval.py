@@ -1,0 +1,218 @@
+"""Scoring, subsampling and the halving schedule of ImbalanceStrategySearchCV."""
+
+import math
+import time
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import (
+    average_precision_score,
+    check_scoring,
+    f1_score,
+    make_scorer,
+    precision_score,
+    recall_score,
+)
+from sklearn.utils import _safe_indexing
+
+from imbestimators.model_selection._objective import resolve_objective
+from imbestimators.model_selection._threshold_search import Counts, metric
+
+__all__ = [
+    "DecisionScorer",
+    "fit_and_score",
+    "halving_schedule",
+    "make_selection_scorer",
+    "nested_subsample",
+    "raise_all_failed",
+]
+
+# scorers of the positive class: their pos_label is set from the data, so that
+# labels other than {0, 1} work (scikit-learn's default pos_label is 1)
+_POSITIVE_CLASS_SCORERS = {
+    "average_precision": (
+        average_precision_score,
+        ("decision_function", "predict_proba"),
+    ),
+    "f1": (f1_score, "predict"),
+    "precision": (precision_score, "predict"),
+    "recall": (recall_score, "predict"),
+}
+#: scorers that depend only on the order of the scores: a monotone change of
+#: the probabilities (prior correction, for two classes) cannot change them
+RANKING_SCORERS = frozenset(
+    {
+        "average_precision",
+        "roc_auc",
+        "roc_auc_ovr",
+        "roc_auc_ovo",
+        "roc_auc_ovr_weighted",
+        "roc_auc_ovo_weighted",
+    }
+)
+# every class keeps at least this many rows per test fold in a halving
+# subsample, so that a rung's scores are not decided by a handful of positives
+MIN_ROWS_PER_FOLD = 10
+
+
+def make_selection_scorer(scoring, estimator, classes, pos_label):
+    """The scorer that ranks the candidates when there is no decision rule."""
+    if callable(scoring):
+        return scoring
+    if scoring in _POSITIVE_CLASS_SCORERS and len(classes) == 2:
+        func, response = _POSITIVE_CLASS_SCORERS[scoring]
+        pos = classes[-1] if pos_label is None else pos_label
+        return make_scorer(func, response_method=response, pos_label=pos)
+    return check_scoring(estimator, scoring=scoring)
+
+
+def _counts(coding, y, y_pred, weight, cost_matrix):
+    """Confusion counts of one prediction, in the layout of the rule search."""
+    n_classes = len(coding.classes)
+    truth, pred = coding.encode(y), coding.encode(y_pred)
+    hit = truth == pred
+    tp = np.bincount(truth[hit], weights=weight[hit], minlength=n_classes)
+    predicted = np.bincount(pred, weights=weight, minlength=n_classes)
+    support = np.bincount(truth, weights=weight, minlength=n_classes)
+    cost = None
+    if cost_matrix is not None:
+        cost = np.array([np.sum(weight * cost_matrix[truth, pred])])
+    positive = weight[weight > 0]
+    resolution = float(positive.min()) if positive.size else 1.0
+    return Counts(tp[None, :], predicted[None, :], support, cost, resolution)
+
+
+class DecisionScorer:
+    """Score a fitted ThresholdTunedClassifier on its own objective.
+
+    A built-in objective is computed from the confusion counts with the same
+    formulas the rule was tuned with (so ``'cost'`` is minus the expected cost
+    per sample); another objective is the scorer it names.
+    """
+
+    def __call__(self, estimator, X, y, sample_weight=None):
+        objective = resolve_objective(estimator, estimator.classes_, False)
+        if not objective.builtin:
+            kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
+            return objective.scorer(estimator, X, y, **kwargs)
+        y = np.asarray(y)
+        weight = (
+            np.ones(len(y))
+            if sample_weight is None
+            else np.asarray(sample_weight, dtype=float)
+        )
+        counts = _counts(
+            objective.coding,
+            y,
+            estimator.predict(X),
+            weight,
+            objective.cost_matrix,
+        )
+        pos = 1 if len(objective.coding.classes) == 2 else None
+        return float(metric(objective.name, counts, pos=pos, beta=objective.beta)[0])
+
+
+def _error_text(exc):
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}"
+
+
+def fit_and_score(model, X, y, weight, train, test, scorer, fit_weight, error_score):
+    """Fit a clone of ``model`` on ``train`` and score it on ``test``.
+
+    Returns
+    -------
+    score, fit_time, score_time : float
+    error : str or None
+        The failure's first line, when the fit or the scoring failed and
+        ``error_score`` is a number (it is then the score).
+    exception : Exception or None
+        The failure itself, re-raised when every candidate fails.
+    """
+    fit_time = score_time = 0.0
+    try:
+        start = time.perf_counter()
+        fitted = clone(model)
+        fit_kwargs = {"sample_weight": weight[train]} if fit_weight else {}
+        fitted.fit(_safe_indexing(X, train), y[train], **fit_kwargs)
+        fit_time = time.perf_counter() - start
+        start = time.perf_counter()
+        score_kwargs = {} if weight is None else {"sample_weight": weight[test]}
+        score = scorer(fitted, _safe_indexing(X, test), y[test], **score_kwargs)
+        score_time = time.perf_counter() - start
+    except Exception as exc:  # one failed candidate must not stop the search
+        if error_score == "raise":
+            raise
+        return float(error_score), fit_time, score_time, _error_text(exc), exc
+    return float(score), fit_time, score_time, None, None
+
+
+def raise_all_failed(owner, exception, errors):
+    """Re-raise the first failure when no candidate could be fit at all.
+
+    Its type is kept (a TypeError for object data stays a TypeError), with the
+    search's name and every distinct error in the message.
+    """
+    message = (
+        f"{owner}: every candidate failed on every split; first error: "
+        f"{exception}; all errors: {'; '.join(sorted(errors))}"
+    )
+    try:
+        new = type(exception)(message)
+    except Exception:  # an exception type with another signature
+        new = ValueError(message)
+    raise new from exception
+
+
+def halving_schedule(class_counts, n_candidates, *, factor, min_resources, n_splits):
+    """The number of rows of each rung; the last rung has every row.
+
+    With ``min_resources='auto'`` the first rung is the smallest stratified
+    subsample in which every class has ``MIN_ROWS_PER_FOLD`` rows per test
+    fold; rungs grow by ``factor`` up to all rows, and there are no more rungs
+    than it takes to reduce the candidates to about one.
+    """
+    n_samples = int(np.sum(class_counts))
+    if min_resources == "auto":
+        floor = MIN_ROWS_PER_FOLD * n_splits
+        share = class_counts / n_samples
+        smallest = max(
+            math.ceil(min(floor, c) / s) for c, s in zip(class_counts, share)
+        )
+    else:
+        smallest = int(min_resources)
+    if smallest >= n_samples or n_candidates <= 1:
+        return [n_samples]
+    possible = 1 + math.floor(math.log(n_samples / smallest, factor) + 1e-9)
+    required = 1 + math.floor(math.log(n_candidates, factor) + 1e-9)
+    n_rungs = max(1, min(possible, required))
+    return [math.ceil(n_samples / factor ** (n_rungs - 1 - i)) for i in range(n_rungs)]
+
+
+def class_permutations(y, rng):
+    """One random order of the rows of each class, drawn once per fit."""
+    return [rng.permutation(np.flatnonzero(y == c)) for c in np.unique(y)]
+
+
+def nested_subsample(permutations, n_rows, n_splits):
+    """Rows of a stratified subsample of about ``n_rows`` rows, sorted.
+
+    Each class keeps its share of ``n_rows`` (so the subsample has the data's
+    class prior, and strategies meet the imbalance they will meet on all rows),
+    but never fewer than ``MIN_ROWS_PER_FOLD`` rows per test fold (or all of
+    its rows). Taking a prefix of fixed per-class orders makes each rung's
+    subsample contain the previous one's.
+    """
+    n_samples = sum(len(p) for p in permutations)
+    floor = MIN_ROWS_PER_FOLD * n_splits
+    rows = []
+    for order in permutations:
+        share = round(n_rows * len(order) / n_samples)
+        rows.append(order[: min(len(order), max(share, floor))])
+    return np.sort(np.concatenate(rows))
+
+
+def can_subsample(cv):
+    """Whether ``cv`` can split a subsample (an int or a splitter object)."""
+    return isinstance(cv, Integral) or hasattr(cv, "split")

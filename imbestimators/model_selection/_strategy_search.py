@@ -1,0 +1,877 @@
+"""Search which imbalance strategy, at which ratio, with which decision rule."""
+
+import re
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
+from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import (
+    check_is_fitted,
+    column_or_1d,
+    has_fit_parameter,
+    indexable,
+)
+
+from imbestimators._compare._ranking import Summary, recommend
+from imbestimators.model_selection._objective import resolve_objective
+from imbestimators.model_selection._strategy_eval import (
+    RANKING_SCORERS,
+    DecisionScorer,
+    can_subsample,
+    class_permutations,
+    fit_and_score,
+    halving_schedule,
+    make_selection_scorer,
+    nested_subsample,
+    raise_all_failed,
+)
+from imbestimators.model_selection._strategy_space import (
+    build_candidate,
+    draw_candidates,
+    resolve_strategies,
+)
+from imbestimators.model_selection._threshold import ThresholdTunedClassifier
+from imbestimators.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+)
+
+__all__ = ["ImbalanceStrategySearchCV"]
+
+# ThresholdTunedClassifier's parameters that `decision` may set
+_DECISION_KEYS = frozenset(
+    {"objective", "beta", "cost_matrix", "constraint", "pos_label", "cv"}
+)
+_COST_KEYS = frozenset({"tn", "fp", "fn", "tp"})
+# folds of the decision rule's own cross-validation inside each candidate fit
+# (ThresholdTunedClassifier's default of 5 would make every fit 6 fits)
+_DECISION_CV = 3
+
+
+def _estimator_has(attr):
+    def check(self):
+        if not self.refit:
+            # as scikit-learn's searches: nothing to delegate to without refit
+            return False
+        if hasattr(self, "best_estimator_"):
+            return hasattr(self.best_estimator_, attr)
+        return hasattr(self.estimator, attr)
+
+    return check
+
+
+class _Named:
+    """The strategy fields that ``_compare._ranking.recommend`` reads."""
+
+    def __init__(self, name, family, simplicity):
+        self.name, self.family, self.simplicity = name, family, simplicity
+
+
+class _Metric:
+    name = "score"
+
+    def __init__(self, label):
+        self.label = label
+
+
+def _label(candidate):
+    parts = [candidate["strategy"]]
+    if candidate["ratio"] is not None:
+        parts.append(f"ratio={candidate['ratio']:.3g}")
+    if candidate["beta"] is not None:
+        parts.append(f"beta={candidate['beta']:.4g}")
+    if candidate["prior_correction"]:
+        parts.append("+prior_correction")
+    return " ".join(parts)
+
+
+class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """Search the strategy for class imbalance, its ratio and decision rule, by CV.
+
+    For a classifier (or a pipeline ending with one), the search tries no
+    treatment, class-weight schemes, samplers with their ``sampling_strategy``
+    ratio drawn from a continuous range, and balanced ensembles, each
+    optionally followed by prior correction and by a tuned decision rule; it
+    scores every candidate by cross-validation and refits the winner on all
+    rows. Samplers only ever see training folds (each candidate is a
+    pipeline).
+
+    With ``search='halving'`` (successive halving, the resource being the
+    number of training rows), every candidate is scored on a small stratified
+    subsample, and only the best ``1 / factor`` go on to a subsample
+    ``factor`` times larger, up to all rows. The winner is the candidate with
+    the best mean score on the last rung, except that a simpler strategy wins
+    when the corrected resampled t-test cannot tell it apart from the best.
+
+    Read more in the :ref:`User Guide <strategy_search>`.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        The classifier, or a pipeline (scikit-learn's or imbalanced-learn's)
+        ending with one. Class weights are set on its last step; a sampler
+        goes just before the last step.
+
+    strategies : "auto", "all" or list, default="auto"
+        The strategies tried:
+
+        - ``'auto'``: no treatment; the class-weight schemes ``balanced``,
+          ``inverse_sqrt`` and ``effective_number`` (when the last step takes
+          ``class_weight`` or ``sample_weight``); RandomUnderSampler,
+          RandomOverSampler and SMOTE with their ratio searched; the
+          cleaning rules TomekLinks, EditedNearestNeighbours and
+          NeighbourhoodCleaningRule.
+        - ``'all'``: every sampler and combination of the library and, when
+          installed, the balanced ensembles of :mod:`imbestimators.ensemble`.
+        - a list of names (``'none'``, ``'class_weight=balanced'``, a sampler's
+          class name, or a family such as ``'over-sampling'``), sampler
+          objects, or dicts ``{'strategy': name_or_sampler, 'ratio': r}``
+          with ``r`` a ``(low, high)`` range or a list of ratios.
+
+    scoring : str or callable, default="average_precision"
+        What ranks the candidates when ``decision`` is None: a scorer name or
+        a callable ``scorer(estimator, X, y)``. Positive-class scorers
+        (``'average_precision'``, ``'f1'``, ``'precision'``, ``'recall'``)
+        score ``pos_label``.
+
+    decision : None, str, dict or array-like, default=None
+        Adds a :class:`ThresholdTunedClassifier` as the last layer of every
+        candidate, and ranks the candidates on its objective instead of
+        ``scoring``:
+
+        - a str: the objective (``'f1'``, ``'balanced_accuracy'``, ...);
+        - a cost matrix: an array, or a dict ``{'fp': c_fp, 'fn': c_fn}``
+          (objective ``'cost'``, scored as minus the expected cost);
+        - a dict of ThresholdTunedClassifier parameters (``objective``,
+          ``beta``, ``cost_matrix``, ``constraint``, ``pos_label``, ``cv``),
+          e.g. ``{'objective': 'recall', 'constraint': ('precision', 0.8)}``.
+
+        The rule's own cross-validation has 3 folds unless ``cv`` is given.
+
+    prior_correction : "auto" or bool, default="auto"
+        Whether candidates are also tried wrapped in a
+        :class:`PriorCorrectedClassifier`. ``'auto'`` tries it unless the
+        ranking cannot depend on it: a ranking scorer such as
+        ``'average_precision'`` or ``'roc_auc'``, or a tuned decision rule,
+        is unchanged by the monotone correction of two classes.
+
+    search : {"halving", "exhaustive", "optuna"}, default="halving"
+        ``'halving'``: successive halving over the number of rows;
+        ``'exhaustive'``: every candidate on all rows; ``'optuna'``: every
+        strategy on all rows, with its ratio (and ``beta``) proposed by
+        Optuna's TPE sampler, ``n_candidates`` trials per strategy (needs the
+        ``optuna`` package).
+
+    n_candidates : int, default=4
+        Values drawn for each continuous parameter of a strategy (the ratio,
+        the effective-number ``beta``), log-uniformly, one in each of
+        ``n_candidates`` equal bins of the range.
+
+    factor : int or float, default=3
+        Halving: the proportion of candidates kept, and the growth of the
+        number of rows, from one rung to the next.
+
+    min_resources : "auto" or int, default="auto"
+        Halving: the rows of the first rung. ``'auto'`` is the smallest
+        stratified subsample in which each class has 10 rows per test fold.
+
+    pos_label : int, float, bool or str, default=None
+        The positive class of two classes, for the scorers and the decision
+        rule; None means the greater label.
+
+    cv : int, cross-validation generator or iterable, default=5
+        The splits of every rung (an int means :class:`StratifiedKFold`).
+        An iterable of splits cannot be subsampled: halving then has one
+        rung.
+
+    refit : bool, default=True
+        Whether to refit the chosen candidate on all rows as
+        ``best_estimator_``.
+
+    error_score : "raise" or float, default=np.nan
+        The score of a candidate whose fit fails (with a
+        :class:`~sklearn.exceptions.FitFailedWarning`); ``'raise'`` raises.
+
+    n_jobs : int, default=None
+        Fits run in parallel (joblib; any backend, Dask included).
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the drawn ratios, the subsamples and every sampler; all seeds
+        are drawn before any fit, so results do not depend on ``n_jobs``.
+
+    verbose : int, default=0
+        Print one line per rung when positive.
+
+    callback : callable, default=None
+        Called in the main process after each fit with a dict: ``iter``,
+        ``candidate`` (index into the candidates), ``split``, ``score``,
+        ``done`` and ``total`` (fits finished and planned in this rung). For
+        progress bars.
+
+    Attributes
+    ----------
+    cv_results_ : dict of ndarray
+        One row per candidate and rung, as in scikit-learn's
+        ``HalvingGridSearchCV``: ``iter``, ``n_resources``, ``candidate``,
+        ``params``, ``strategy``, ``param_strategy``, ``param_ratio``,
+        ``param_beta``, ``param_prior_correction``, ``simplicity``,
+        ``split{k}_test_score``, ``mean_test_score``, ``std_test_score``,
+        ``rank_test_score`` (by score; the chosen row can rank lower, see
+        ``selection_reason_``), ``mean_fit_time``, ``std_fit_time``,
+        ``mean_score_time``, ``std_score_time``, ``error``.
+    best_index_ : int
+        The row of the chosen candidate (last rung).
+    best_params_ : dict
+        Its parameters: ``strategy``, ``ratio``, ``beta``,
+        ``prior_correction``.
+    best_strategy_ : str
+        Its strategy.
+    best_score_ : float
+        Its mean score on the last rung.
+    best_estimator_ : estimator
+        It, refit on all rows (``refit=True``).
+    selection_reason_ : str
+        Why it was chosen, in words.
+    candidates_ : list of dict
+        Every candidate drawn.
+    n_resources_ : list of int
+        Rows of each rung.
+    n_candidates_ : list of int
+        Candidates of each rung.
+    n_splits_ : int
+        Folds per rung.
+    scorer_ : callable
+        The scorer that ranked the candidates.
+    refit_time_ : float
+        Seconds to refit the winner.
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    n_features_in_ : int
+        Number of features seen during ``fit`` (when the winner exposes it).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during ``fit`` (when the winner exposes them).
+
+    See Also
+    --------
+    ThresholdTunedClassifier : The decision rule added by ``decision``.
+    PriorCorrectedClassifier : The prior correction tried with
+        ``prior_correction``.
+    sklearn.model_selection.HalvingGridSearchCV : Successive halving over a
+        parameter grid.
+
+    Notes
+    -----
+    Halving subsamples keep the class prior of the data: every class keeps its
+    share of the rows, so that a strategy meets on a subsample the imbalance it
+    will meet on all rows (keeping every minority row instead would make the
+    subsamples less imbalanced, and favour no treatment early). A class is
+    never cut below 10 rows per test fold (or all its rows), which
+    ``min_resources='auto'`` makes rare by starting where the rarest class
+    reaches that floor. The baseline (no treatment) is carried to the last
+    rung whatever its score, so that the final test can always prefer it.
+
+    Scores of cross-validation folds share training rows, so the spread of
+    the per-fold differences understates the uncertainty: two candidates are
+    compared with the corrected resampled t-test [1]_ (one-sided, level
+    0.05), the rule of ``imbestimators compare``. Successive halving is [2]_.
+
+    References
+    ----------
+    .. [1] Nadeau, C. and Bengio, Y. "Inference for the generalization error",
+       Machine Learning 52(3), 2003.
+    .. [2] Jamieson, K. and Talwalkar, A. "Non-stochastic best arm
+       identification and hyperparameter optimization", AISTATS, 2016.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from imbestimators.model_selection import ImbalanceStrategySearchCV
+    >>> X, y = make_classification(n_samples=600, weights=[0.9], random_state=0)
+    >>> search = ImbalanceStrategySearchCV(
+    ...     LogisticRegression(),
+    ...     strategies=["none", "class_weight=balanced", "RandomUnderSampler"],
+    ...     n_candidates=2,
+    ...     cv=3,
+    ...     random_state=0,
+    ... ).fit(X, y)
+    >>> search.best_strategy_
+    'none'
+    >>> search.cv_results_["strategy"].tolist()
+    ['none', 'class_weight=balanced', 'RandomUnderSampler', 'RandomUnderSampler']
+    >>> search.predict(X[:5]).tolist()
+    [0, 0, 0, 0, 0]
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [
+            HasMethods(["fit", "predict_proba"]),
+            HasMethods(["fit", "decision_function"]),
+        ],
+        "strategies": [StrOptions({"auto", "all"}), list, tuple],
+        "scoring": [str, callable],
+        "decision": [None, str, dict, "array-like"],
+        "prior_correction": [StrOptions({"auto"}), "boolean"],
+        "search": [StrOptions({"halving", "exhaustive", "optuna"})],
+        "n_candidates": [Interval(Integral, 1, None, closed="left")],
+        "factor": [Interval(Real, 1, None, closed="neither")],
+        "min_resources": [
+            StrOptions({"auto"}),
+            Interval(Integral, 2, None, closed="left"),
+        ],
+        "pos_label": [Real, str, "boolean", None],
+        "cv": ["cv_object"],
+        "refit": ["boolean"],
+        "error_score": [StrOptions({"raise"}), Real],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callback": [callable, None],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        strategies="auto",
+        scoring="average_precision",
+        decision=None,
+        prior_correction="auto",
+        search="halving",
+        n_candidates=4,
+        factor=3,
+        min_resources="auto",
+        pos_label=None,
+        cv=5,
+        refit=True,
+        error_score=np.nan,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+        callback=None,
+    ):
+        self.estimator = estimator
+        self.strategies = strategies
+        self.scoring = scoring
+        self.decision = decision
+        self.prior_correction = prior_correction
+        self.search = search
+        self.n_candidates = n_candidates
+        self.factor = factor
+        self.min_resources = min_resources
+        self.pos_label = pos_label
+        self.cv = cv
+        self.refit = refit
+        self.error_score = error_score
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callback = callback
+
+    # -- checks, all before any fit ------------------------------------------
+
+    def _check_y(self, y):
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        classes = np.unique(y)
+        if len(classes) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least two classes in y; y has "
+                f"1 class: {classes.tolist()!r}."
+            )
+        if self.pos_label is not None and self.pos_label not in classes.tolist():
+            raise ValueError(
+                f"{type(self).__name__}: pos_label={self.pos_label!r} is not a "
+                f"class of y; the classes are {classes.tolist()}."
+            )
+        return y, classes
+
+    def _decision_params(self, classes):
+        """ThresholdTunedClassifier parameters of ``decision``, checked."""
+        decision = self.decision
+        if decision is None:
+            return None
+        if isinstance(decision, str):
+            params = {"objective": decision}
+        elif isinstance(decision, dict) and set(decision) <= _COST_KEYS:
+            params = {"objective": "cost", "cost_matrix": decision}
+        elif isinstance(decision, dict):
+            unknown = set(decision) - _DECISION_KEYS
+            if unknown:
+                raise ValueError(
+                    f"{type(self).__name__}: decision has unknown keys "
+                    f"{sorted(unknown)}; a dict of decision parameters takes "
+                    f"{sorted(_DECISION_KEYS)}, a cost dict {sorted(_COST_KEYS)}."
+                )
+            params = dict(decision)
+        else:
+            params = {"objective": "cost", "cost_matrix": np.asarray(decision)}
+        params.setdefault("cv", _DECISION_CV)
+        if self.pos_label is not None:
+            params.setdefault("pos_label", self.pos_label)
+        elif len(classes) == 2:
+            params.setdefault("pos_label", classes[-1])
+        # fails now, with ThresholdTunedClassifier's message, not in every fit
+        template = ThresholdTunedClassifier(self.estimator, **params)
+        template._validate_params()
+        resolve_objective(template, classes, False)
+        return params
+
+    def _prior_options(self, classes, decision):
+        if self.prior_correction != "auto":
+            return [False, True] if self.prior_correction else [False]
+        ranking = isinstance(self.scoring, str) and self.scoring in RANKING_SCORERS
+        if decision is not None or ranking:
+            return [False]
+        return [False, True]
+
+    def _fit_weight(self, sample_weight):
+        """Whether candidates are fit with the sample weights."""
+        if sample_weight is None:
+            return False
+        final = getattr(self.estimator, "steps", [(None, self.estimator)])[-1][1]
+        if has_fit_parameter(final, "sample_weight"):
+            return True
+        warnings.warn(
+            f"{type(final).__name__}.fit does not take sample_weight: the weights "
+            "are only used to score the candidates."
+        )
+        return False
+
+    # -- the search ----------------------------------------------------------
+
+    def _evaluate(self, models, candidate_ids, rows, cv, context):
+        """Scores of each candidate on each split of ``rows``: a list of dicts."""
+        X, y, weight, scorer, fit_weight, iteration = context
+        splits = [
+            (rows[train], rows[test])
+            for train, test in cv.split(np.zeros((len(rows), 1)), y[rows])
+        ]
+        tasks = [
+            (c, k, train, test)
+            for c in candidate_ids
+            for k, (train, test) in enumerate(splits)
+        ]
+        outputs = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+            delayed(fit_and_score)(
+                models[c],
+                X,
+                y,
+                weight,
+                train,
+                test,
+                scorer,
+                fit_weight,
+                self.error_score,
+            )
+            for c, _, train, test in tasks
+        )
+        results = {
+            c: {"scores": [], "fit": [], "score": [], "errors": []}
+            for c in candidate_ids
+        }
+        for done, ((c, k, _, _), out) in enumerate(zip(tasks, outputs), start=1):
+            score, fit_time, score_time, error, exception = out
+            entry = results[c]
+            entry["scores"].append(score)
+            entry["fit"].append(fit_time)
+            entry["score"].append(score_time)
+            if error is not None:
+                entry["errors"].append(error)
+                entry.setdefault("exception", exception)
+            if self.callback is not None:
+                self.callback(
+                    {
+                        "iter": iteration,
+                        "candidate": c,
+                        "split": k,
+                        "score": score,
+                        "done": done,
+                        "total": len(tasks),
+                    }
+                )
+        if all(len(r["errors"]) == len(splits) for r in results.values()):
+            first = results[candidate_ids[0]]
+            errors = {e for r in results.values() for e in r["errors"]}
+            raise_all_failed(type(self).__name__, first["exception"], errors)
+        return results, splits
+
+    def _run_halving(self, models, candidates, specs, data, rng):
+        X, y, weight, scorer, fit_weight = data
+        cv = check_cv(self.cv, y, classifier=True)
+        n_splits = cv.get_n_splits(np.zeros((len(y), 1)), y)
+        counts = np.unique(y, return_counts=True)[1]
+        if self.search == "halving" and can_subsample(self.cv):
+            rungs = halving_schedule(
+                counts,
+                len(candidates),
+                factor=self.factor,
+                min_resources=self.min_resources,
+                n_splits=n_splits,
+            )
+        else:
+            rungs = [len(y)]
+        permutations = class_permutations(y, rng)
+        baseline = [
+            i for i, c in enumerate(candidates) if specs[c["strategy"]].kind == "none"
+        ]
+        alive = list(range(len(candidates)))
+        history = []
+        for iteration, n_rows in enumerate(rungs):
+            last = iteration == len(rungs) - 1
+            rows = (
+                np.arange(len(y))
+                if last
+                else nested_subsample(permutations, n_rows, n_splits)
+            )
+            context = (X, y, weight, scorer, fit_weight, iteration)
+            results, splits = self._evaluate(models, alive, rows, cv, context)
+            history.append((iteration, len(rows), results, splits))
+            if self.verbose:
+                print(
+                    f"{type(self).__name__}: rung {iteration}, {len(alive)} "
+                    f"candidates on {len(rows)} rows"
+                )
+            if not last:
+                alive = self._promote(alive, results, baseline)
+        return history
+
+    def _promote(self, alive, results, baseline):
+        """The best ``1 / factor`` of ``alive`` (failures last), plus the baseline."""
+        means = {c: np.mean(results[c]["scores"]) for c in alive}
+        order = sorted(
+            alive,
+            key=lambda c: (
+                not np.isfinite(means[c]),
+                -means[c] if np.isfinite(means[c]) else 0.0,
+                c,
+            ),
+        )
+        kept = order[: max(1, int(np.ceil(len(alive) / self.factor)))]
+        kept += [c for c in baseline if c in alive and c not in kept]
+        return sorted(kept)
+
+    @_fit_context(
+        # the candidates are validated by their own fit
+        prefer_skip_nested_validation=False
+    )
+    def fit(self, X, y, sample_weight=None):
+        """Search the strategies by cross-validation and refit the winner.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, as accepted by the estimator.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in every score, and in every fit when the
+            final classifier takes ``sample_weight`` (the weights follow the
+            rows that samplers keep or duplicate; rows a sampler creates get
+            their class's mean weight).
+
+        Returns
+        -------
+        self : object
+            The fitted search.
+        """
+        owner = type(self).__name__
+        X, y = indexable(X, y)
+        y, classes = self._check_y(y)
+        weight = (
+            None if sample_weight is None else _check_sample_weight(sample_weight, X)
+        )
+        decision = self._decision_params(classes)
+        specs = {
+            s.name: s
+            for s in resolve_strategies(self.strategies, self.estimator, owner=owner)
+        }
+        rng = check_random_state(self.random_state)
+        counts = np.unique(y, return_counts=True)[1]
+        data_ratio = counts.min() / counts.max() if len(classes) == 2 else None
+        if self.search == "optuna":
+            from imbestimators.model_selection._strategy_optuna import import_optuna
+
+            import_optuna(owner)
+        self.candidates_ = draw_candidates(
+            list(specs.values()),
+            n_candidates=self.n_candidates,
+            data_ratio=data_ratio,
+            prior_options=self._prior_options(classes, decision),
+            rng=rng,
+        )
+        scorer = (
+            DecisionScorer()
+            if decision is not None
+            else make_selection_scorer(
+                self.scoring, self.estimator, classes, self.pos_label
+            )
+        )
+        fit_weight = self._fit_weight(weight)
+        data = (X, y, weight, scorer, fit_weight)
+        if self.search == "optuna":
+            from imbestimators.model_selection._strategy_optuna import run_optuna
+
+            self.candidates_, self._seeds, history = run_optuna(
+                self, specs, decision, data, data_ratio, rng
+            )
+        else:
+            seeds = rng.randint(np.iinfo(np.int32).max, size=len(self.candidates_))
+            self._seeds = seeds.tolist()
+            models = [
+                build_candidate(
+                    self.estimator, specs[c["strategy"]], c, seed=s, decision=decision
+                )
+                for c, s in zip(self.candidates_, seeds)
+            ]
+            history = self._run_halving(models, self.candidates_, specs, data, rng)
+        self.scorer_ = scorer
+        self.classes_ = classes
+        self._store_results(history, specs)
+        self._select(history, specs)
+        if self.refit:
+            self._refit(X, y, weight, fit_weight, specs, decision)
+        return self
+
+    # -- results and selection -----------------------------------------------
+
+    def _store_results(self, history, specs):
+        rows = [
+            (iteration, n_rows, c, entry)
+            for iteration, n_rows, results, _ in history
+            for c, entry in results.items()
+        ]
+        n_splits = max(len(entry["scores"]) for *_, entry in rows)
+        self.n_splits_ = n_splits
+        self.n_resources_ = [n for _, n, _, _ in history]
+        self.n_candidates_ = [len(results) for _, _, results, _ in history]
+        params = [dict(self.candidates_[c]) for _, _, c, _ in rows]
+        scores = np.array([entry["scores"] for *_, entry in rows], dtype=float)
+        results = {
+            "iter": np.array([r[0] for r in rows]),
+            "n_resources": np.array([r[1] for r in rows]),
+            "candidate": np.array([r[2] for r in rows]),
+            "params": params,
+            "strategy": np.array([p["strategy"] for p in params], dtype=object),
+            "simplicity": np.array([self._simplicity(p, specs) for p in params]),
+        }
+        for key in ("strategy", "ratio", "beta", "prior_correction"):
+            values = [p[key] for p in params]
+            results[f"param_{key}"] = np.ma.MaskedArray(
+                np.array(values, dtype=object),
+                mask=[v is None for v in values],
+            )
+        for k in range(n_splits):
+            results[f"split{k}_test_score"] = scores[:, k]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows
+            results["mean_test_score"] = np.nanmean(scores, axis=1)
+            results["mean_test_score"][np.isnan(scores).any(axis=1)] = np.nan
+            results["std_test_score"] = scores.std(axis=1)
+        for what, key in (("fit", "fit_time"), ("score", "score_time")):
+            times = np.array([entry[what] for *_, entry in rows], dtype=float)
+            results[f"mean_{key}"] = times.mean(axis=1)
+            results[f"std_{key}"] = times.std(axis=1)
+        results["error"] = np.array(
+            ["; ".join(sorted(set(entry["errors"]))) for *_, entry in rows],
+            dtype=object,
+        )
+        results["rank_test_score"] = self._ranks(results)
+        self.cv_results_ = results
+        self._warn_failures(results)
+
+    def _simplicity(self, params, specs):
+        return specs[params["strategy"]].simplicity + int(params["prior_correction"])
+
+    @staticmethod
+    def _ranks(results):
+        # later rungs first (as HalvingGridSearchCV), then by score; failures last
+        mean = np.where(
+            np.isnan(results["mean_test_score"]), -np.inf, results["mean_test_score"]
+        )
+        order = np.lexsort((-mean, -results["iter"]))
+        ranks = np.empty(len(order), dtype=np.int32)
+        ranks[order] = np.arange(1, len(order) + 1)
+        return ranks
+
+    def _warn_failures(self, results):
+        failed = [e for e in results["error"] if e]
+        if failed:
+            warnings.warn(
+                f"{len(failed)} of {len(failed and results['error'])} candidate "
+                f"evaluations had failed fits (score error_score="
+                f"{self.error_score!r}); first: {failed[0]}",
+                FitFailedWarning,
+            )
+
+    def _select(self, history, specs):
+        """The simplest candidate of the last rung not clearly worse than the best."""
+        results = self.cv_results_
+        last = np.flatnonzero(results["iter"] == history[-1][0])
+        summaries = []
+        for row in last:
+            params = results["params"][row]
+            folds = np.array(
+                [results[f"split{k}_test_score"][row] for k in range(self.n_splits_)]
+            )
+            n_failed = int(np.isnan(folds).sum())
+            label = f"{_label(params)} #{row}"
+            summaries.append(
+                Summary(
+                    _Named(
+                        label,
+                        specs[params["strategy"]].family,
+                        results["simplicity"][row],
+                    ),
+                    mean={"score": float(np.mean(folds))},
+                    std={"score": float(np.std(folds))},
+                    folds={"score": folds},
+                    n_folds=len(folds),
+                    n_failed=n_failed,
+                )
+            )
+        summaries.sort(key=lambda s: (not s.ok, -s.mean["score"] if s.ok else 0))
+        splits = history[-1][3]
+        test_over_train = np.mean([len(te) / len(tr) for tr, te in splits])
+        choice = recommend(
+            summaries, _Metric(self._score_name()), n_splits=1 + 1 / test_over_train
+        )
+        if choice is None:
+            raise ValueError(
+                f"{type(self).__name__}: no candidate of the last rung succeeded "
+                f"on every split; errors: {'; '.join(results['error'][last])}"
+            )
+        self.best_index_ = int(choice.strategy.rsplit("#", 1)[1])
+        self.best_params_ = dict(results["params"][self.best_index_])
+        self.best_strategy_ = self.best_params_["strategy"]
+        self.best_score_ = float(results["mean_test_score"][self.best_index_])
+        # the row numbers only made the labels unique
+        self.selection_reason_ = re.sub(r" #\d+", "", choice.reason)
+
+    def _score_name(self):
+        if self.decision is not None:
+            return "decision objective"
+        return self.scoring if isinstance(self.scoring, str) else "score"
+
+    def _refit(self, X, y, weight, fit_weight, specs, decision):
+        import time
+
+        seed = self._seeds[self.cv_results_["candidate"][self.best_index_]]
+        model = build_candidate(
+            self.estimator,
+            specs[self.best_strategy_],
+            self.best_params_,
+            seed=seed,
+            decision=decision,
+        )
+        start = time.perf_counter()
+        kwargs = {"sample_weight": weight} if fit_weight else {}
+        self.best_estimator_ = model.fit(X, y, **kwargs)
+        self.refit_time_ = time.perf_counter() - start
+        for attr in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self.best_estimator_, attr):
+                setattr(self, attr, getattr(self.best_estimator_, attr))
+
+    # -- delegation ------------------------------------------------------------
+
+    def _check_fitted(self):
+        check_is_fitted(self, "best_estimator_")
+
+    @available_if(_estimator_has("predict"))
+    def predict(self, X):
+        """Predict with the refitted winner.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        self._check_fitted()
+        return self.best_estimator_.predict(X)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities of the refitted winner.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        self._check_fitted()
+        return self.best_estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log class probabilities of the refitted winner.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        self._check_fitted()
+        return self.best_estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision values of the refitted winner.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        """
+        self._check_fitted()
+        return self.best_estimator_.decision_function(X)
+
+    def score(self, X, y, sample_weight=None):
+        """The search's scorer (``scorer_``) on the refitted winner.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+        """
+        self._check_fitted()
+        kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
+        return self.scorer_(self.best_estimator_, X, y, **kwargs)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
+        return tags

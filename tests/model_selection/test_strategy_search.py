@@ -1,0 +1,543 @@
+"""Tests of ImbalanceStrategySearchCV: space, halving, selection, API contract."""
+
+import pickle
+import sys
+import types
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.dummy import DummyClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from imbestimators.model_selection import (
+    ImbalanceStrategySearchCV,
+    PriorCorrectedClassifier,
+    ThresholdTunedClassifier,
+)
+from imbestimators.model_selection._strategy_eval import (
+    MIN_ROWS_PER_FOLD,
+    DecisionScorer,
+    class_permutations,
+    halving_schedule,
+    nested_subsample,
+)
+from imbestimators.model_selection._strategy_space import (
+    _WeightedPipeline,
+    build_candidate,
+    draw_candidates,
+    resolve_strategies,
+)
+from imbestimators.over_sampling import SMOTE
+from imbestimators.under_sampling import RandomUnderSampler
+
+SMALL = ["none", "class_weight=balanced", "RandomUnderSampler"]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_classification(
+        n_samples=1200, n_features=6, weights=[0.93], flip_y=0.01, random_state=0
+    )
+
+
+def _search(**params):
+    params = {
+        "strategies": SMALL,
+        "n_candidates": 2,
+        "cv": 3,
+        "random_state": 0,
+        **params,
+    }
+    return ImbalanceStrategySearchCV(LogisticRegression(), **params)
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    return _search().fit(*data)
+
+
+def test_cv_results_layout(fitted, data):
+    """Check that cv_results_ has one row per candidate and rung, consistently."""
+    results = fitted.cv_results_
+    n_rows = len(results["params"])
+    for key in (
+        "iter",
+        "n_resources",
+        "strategy",
+        "param_ratio",
+        "mean_test_score",
+        "rank_test_score",
+        "split2_test_score",
+        "mean_fit_time",
+    ):
+        assert len(results[key]) == n_rows, key
+    splits = np.column_stack([results[f"split{k}_test_score"] for k in range(3)])
+    np.testing.assert_allclose(results["mean_test_score"], splits.mean(axis=1))
+    # the ratio is searched for the under-sampler only
+    ratio_given = ~np.ma.getmaskarray(results["param_ratio"])
+    assert set(results["strategy"][ratio_given]) == {"RandomUnderSampler"}
+    assert fitted.n_resources_[-1] == len(data[1])
+    assert fitted.best_params_ == results["params"][fitted.best_index_]
+    assert results["iter"][fitted.best_index_] == results["iter"].max()
+    assert fitted.best_score_ == results["mean_test_score"][fitted.best_index_]
+
+
+def test_ratios_are_drawn_between_the_data_ratio_and_one(fitted, data):
+    """Check that drawn ratios lie in [1.25 * minority/majority, 1], spread."""
+    y = data[1]
+    low = 1.25 * np.sum(y == 1) / np.sum(y == 0)
+    ratios = [c["ratio"] for c in fitted.candidates_ if c["ratio"] is not None]
+    assert len(ratios) == 2
+    assert all(low <= r <= 1 for r in ratios)
+    # one draw in each half of the log range
+    middle = np.sqrt(low)
+    assert ratios[0] < middle <= ratios[1]
+
+
+def test_simpler_strategy_wins_a_statistical_tie(data):
+    """Check that 'none' is chosen when class weights cannot be told apart.
+
+    For LogisticRegression the PR-AUC of class_weight='balanced' is close to
+    the untreated model's; whichever scores higher, the simpler one wins.
+    """
+    search = _search(strategies=["none", "class_weight=balanced"]).fit(*data)
+    scores = search.cv_results_["mean_test_score"]
+    assert abs(scores[0] - scores[1]) < 0.02
+    assert search.best_strategy_ == "none"
+    assert "cannot be told apart" in search.selection_reason_ or (
+        search.best_index_ == int(np.argmax(scores))
+    )
+
+
+def test_treatment_chosen_when_it_clearly_helps():
+    """Check that a treatment wins when the untreated model is clearly worse.
+
+    The recall of the positives at the 0.5 threshold is near 0 without
+    treatment on 5 % hard-to-separate positives, and near 0.8 with balanced
+    class weights: far beyond the noise of the folds.
+    """
+    X, y = make_classification(
+        n_samples=4000, n_features=6, weights=[0.95], class_sep=0.7, random_state=0
+    )
+    search = _search(
+        strategies=["none", "class_weight=balanced"],
+        scoring="recall",
+        prior_correction=False,
+        cv=5,
+    ).fit(X, y)
+    scores = dict(
+        zip(search.cv_results_["strategy"], search.cv_results_["mean_test_score"])
+    )
+    assert scores["class_weight=balanced"] > scores["none"] + 0.5
+    assert search.best_strategy_ == "class_weight=balanced"
+    assert search.selection_reason_.startswith("highest mean recall")
+
+
+def test_halving_schedule_grows_by_factor_to_all_rows():
+    """Check rung sizes: the last is every row, each ``factor`` times the one before."""
+    counts = np.array([19_600, 400])
+    # 'auto': the 2 % class needs 10 rows x 5 folds, so rung 0 has >= 2500 rows
+    auto = halving_schedule(counts, 26, factor=3, min_resources="auto", n_splits=5)
+    assert auto == [6667, 20_000]
+    rungs = halving_schedule(counts, 26, factor=3, min_resources=2000, n_splits=5)
+    assert rungs == [2223, 6667, 20_000]
+    # no more rungs than it takes to bring 5 candidates to about one
+    assert (
+        len(halving_schedule(counts, 5, factor=3, min_resources=100, n_splits=5)) == 2
+    )
+    # too few rows for a smaller rung: one rung of all rows
+    assert halving_schedule(
+        np.array([950, 50]), 26, factor=3, min_resources="auto", n_splits=5
+    ) == [1000]
+
+
+def test_nested_subsample_keeps_prior_and_nests():
+    """Check that subsamples keep class shares, the floor, and contain each other."""
+    y = np.r_[np.zeros(9800, int), np.ones(200, int)]
+    perms = class_permutations(y, np.random.RandomState(0))
+    small = nested_subsample(perms, 2000, n_splits=5)
+    large = nested_subsample(perms, 5000, n_splits=5)
+    assert np.sum(y[small] == 1) == MIN_ROWS_PER_FOLD * 5  # the floor binds
+    assert np.sum(y[large] == 1) == 100  # its share, 2 %
+    assert np.sum(y[large] == 0) == 4900
+    assert set(small) <= set(large)
+    assert np.all(np.diff(large) > 0)
+
+
+def test_halving_drops_candidates_and_keeps_the_baseline():
+    """Check that rungs shrink the candidates and 'none' reaches the last rung."""
+    X, y = make_classification(
+        n_samples=3000, n_features=6, weights=[0.9], random_state=1
+    )
+    search = _search(
+        strategies=["none", "RandomUnderSampler", "RandomOverSampler", "SMOTE"],
+        n_candidates=3,
+        factor=3,
+    ).fit(X, y)
+    assert search.n_resources_ == [334, 1000, 3000]
+    assert search.n_candidates_[0] == 10
+    assert search.n_candidates_[1] <= 5  # 4 best, and 'none'
+    assert search.n_candidates_[2] <= 3
+    last = search.cv_results_["iter"] == 2
+    assert "none" in set(search.cv_results_["strategy"][last])
+
+
+def test_same_results_whatever_n_jobs(data):
+    """Check that n_jobs=1 and n_jobs=2 give identical cv_results_."""
+    one = _search(n_jobs=1).fit(*data).cv_results_
+    two = _search(n_jobs=2).fit(*data).cv_results_
+    assert one["params"] == two["params"]
+    for k in range(3):
+        np.testing.assert_array_equal(
+            one[f"split{k}_test_score"], two[f"split{k}_test_score"]
+        )
+
+
+def test_random_state_changes_the_draws(fitted, data):
+    """Check that another seed draws other ratios, and the same seed the same."""
+    again = _search().fit(*data)
+    other = _search(random_state=1).fit(*data)
+    assert again.candidates_ == fitted.candidates_
+    assert other.candidates_ != fitted.candidates_
+
+
+def test_clone_pickle_and_delegation(fitted, data):
+    """Check that the search clones, pickles, and predicts as its winner."""
+    X, _ = data
+    assert clone(fitted).get_params()["strategies"] == SMALL
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(restored.predict(X), fitted.predict(X))
+    np.testing.assert_array_equal(
+        fitted.predict_proba(X), fitted.best_estimator_.predict_proba(X)
+    )
+    np.testing.assert_array_equal(
+        fitted.decision_function(X), fitted.best_estimator_.decision_function(X)
+    )
+    np.testing.assert_array_equal(fitted.classes_, [0, 1])
+    assert fitted.n_features_in_ == X.shape[1]
+
+
+def test_nests_in_cross_val_score_and_grid_search(data):
+    """Check that the search is an ordinary estimator for model selection."""
+    X, y = data
+    scores = cross_val_score(
+        _search(strategies=["none", "class_weight=balanced"]),
+        X,
+        y,
+        cv=2,
+        scoring="average_precision",
+    )
+    assert scores.shape == (2,)
+    assert np.all((scores > 0) & (scores <= 1))
+    grid = GridSearchCV(
+        _search(strategies=["none", "RandomUnderSampler"]),
+        {"n_candidates": [1, 2]},
+        cv=2,
+        scoring="average_precision",
+    ).fit(X, y)
+    assert set(grid.cv_results_["param_n_candidates"]) == {1, 2}
+
+
+def test_refit_false_has_no_estimator(data):
+    """Check that refit=False keeps the results and makes predict unavailable."""
+    search = _search(refit=False).fit(*data)
+    assert search.best_strategy_ in SMALL
+    assert not hasattr(search, "best_estimator_")
+    assert not hasattr(search, "predict")
+
+
+def _weight_sum(estimator, X, y, sample_weight=None):
+    return float(np.sum(sample_weight))
+
+
+def test_sample_weight_scores_the_test_folds(data):
+    """Check that each split's score receives the test fold's weights."""
+    X, y = data
+    weight = np.random.RandomState(0).uniform(0.5, 2.0, len(y))
+    search = _search(strategies=["none"], scoring=_weight_sum, search="exhaustive")
+    search.fit(X, y, sample_weight=weight)
+    splits = [search.cv_results_[f"split{k}_test_score"][0] for k in range(3)]
+    np.testing.assert_allclose(sum(splits), weight.sum())
+
+
+class _RecordingClassifier(DummyClassifier):
+    """Records the sample weights each fit receives."""
+
+    seen: list = []
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).seen.append(None if sample_weight is None else sample_weight)
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_sample_weight_follows_the_rows_a_sampler_keeps(data):
+    """Check that under-sampled rows keep their weights (imblearn #457)."""
+    X, y = data
+    weight = np.arange(len(y), dtype=float)
+    pipe = _WeightedPipeline(
+        [
+            ("sampler", RandomUnderSampler(random_state=0)),
+            ("clf", _RecordingClassifier()),
+        ]
+    )
+    _RecordingClassifier.seen = []
+    pipe.fit(X, y, sample_weight=weight)
+    kept = pipe.named_steps["sampler"].sample_indices_
+    np.testing.assert_array_equal(_RecordingClassifier.seen[-1], weight[kept])
+
+
+def test_sample_weight_of_synthetic_rows_is_their_class_mean(data):
+    """Check that SMOTE's new rows get their class's mean weight."""
+    X, y = data
+    weight = np.random.RandomState(0).uniform(0.5, 2.0, len(y))
+    pipe = _WeightedPipeline(
+        [("sampler", SMOTE(random_state=0)), ("clf", _RecordingClassifier())]
+    )
+    _RecordingClassifier.seen = []
+    pipe.fit(X, y, sample_weight=weight)
+    seen = _RecordingClassifier.seen[-1]
+    np.testing.assert_array_equal(seen[: len(y)], weight)
+    np.testing.assert_allclose(seen[len(y) :], weight[y == 1].mean())
+
+
+def test_sample_weight_reaches_every_candidate_fit(data):
+    """Check that the search fits each candidate with its training rows' weights."""
+    X, y = data
+    weight = np.random.RandomState(0).uniform(0.5, 2.0, len(y))
+    _RecordingClassifier.seen = []
+    ImbalanceStrategySearchCV(
+        _RecordingClassifier(strategy="prior"),
+        strategies=["none", "RandomUnderSampler"],
+        scoring="neg_log_loss",
+        prior_correction=False,
+        n_candidates=1,
+        cv=3,
+        search="exhaustive",
+        random_state=0,
+    ).fit(X, y, sample_weight=weight)
+    # 2 candidates x 3 folds + the refit, each with weights drawn from `weight`
+    assert len(_RecordingClassifier.seen) == 7
+    assert all(np.isin(w, weight).all() for w in _RecordingClassifier.seen)
+
+
+def test_sample_weight_warns_when_estimator_cannot_take_it(data):
+    """Check the warning when the classifier's fit takes no sample_weight."""
+    X, y = data
+    search = ImbalanceStrategySearchCV(
+        KNeighborsClassifier(), strategies=["none"], cv=3, random_state=0
+    )
+    with pytest.warns(UserWarning, match="does not take sample_weight"):
+        search.fit(X, y, sample_weight=np.ones(len(y)))
+
+
+def test_decision_wraps_candidates_and_scores_its_objective(data):
+    """Check that decision='f1' tunes a threshold and ranks on F1."""
+    X, y = data
+    search = _search(strategies=["none"], decision="f1", search="exhaustive")
+    search.fit(X, y)
+    assert isinstance(search.best_estimator_, ThresholdTunedClassifier)
+    assert search.best_estimator_.objective == "f1"
+    tuned = search.best_estimator_
+    assert DecisionScorer()(tuned, X, y) == pytest.approx(f1_score(y, tuned.predict(X)))
+
+
+def test_decision_cost_scores_minus_expected_cost(data):
+    """Check that a cost dict is scored as minus the mean cost per sample."""
+    X, y = data
+    tuned = ThresholdTunedClassifier(
+        LogisticRegression(), objective="cost", cost_matrix={"fp": 1, "fn": 20}
+    ).fit(X, y)
+    pred = tuned.predict(X)
+    cost = (np.sum((pred == 1) & (y == 0)) + 20 * np.sum((pred == 0) & (y == 1))) / len(
+        y
+    )
+    assert DecisionScorer()(tuned, X, y) == pytest.approx(-cost)
+    search = _search(strategies=["none"], decision={"fp": 1, "fn": 20}).fit(X, y)
+    assert search.best_estimator_.objective == "cost"
+    assert search.best_score_ < 0
+
+
+def test_prior_correction_only_where_it_can_matter(data):
+    """Check that 'auto' skips prior correction for PR-AUC but tries it for log loss."""
+    X, y = data
+    auc = _search(strategies=["class_weight=balanced"]).fit(X, y)
+    assert not any(c["prior_correction"] for c in auc.candidates_)
+    loss = _search(strategies=["class_weight=balanced"], scoring="neg_log_loss")
+    loss.fit(X, y)
+    assert [c["prior_correction"] for c in loss.candidates_] == [False, True]
+    corrected = loss.cv_results_["param_prior_correction"].astype(bool)
+    assert loss.cv_results_["simplicity"][corrected][0] == 2
+
+
+def test_candidates_of_a_pipeline_treat_its_last_step():
+    """Check where a sampler, class weights and prior correction go in a pipeline."""
+    pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    specs = {s.name: s for s in resolve_strategies(SMALL, pipe, owner="t")}
+    params = {"ratio": 0.5, "beta": None, "prior_correction": True}
+    model = build_candidate(
+        pipe, specs["RandomUnderSampler"], {"strategy": "x", **params}, seed=3
+    )
+    assert isinstance(model, PriorCorrectedClassifier)
+    names = [name for name, _ in model.estimator.steps]
+    assert names == ["standardscaler", "sampler", "logisticregression"]
+    sampler = model.estimator.named_steps["sampler"]
+    assert (sampler.sampling_strategy, sampler.random_state) == (0.5, 3)
+    weighted = build_candidate(
+        pipe,
+        specs["class_weight=balanced"],
+        {"strategy": "x", **params, "ratio": None, "prior_correction": False},
+        seed=3,
+    )
+    assert weighted.steps[-1][1].class_weight == "balanced"
+
+
+def test_multiclass_searches_without_ratios():
+    """Check that three classes run with each sampler's default strategy."""
+    X, y = make_classification(
+        n_samples=900,
+        n_features=6,
+        n_informative=4,
+        n_classes=3,
+        weights=[0.7, 0.2],
+        random_state=0,
+    )
+    search = _search(scoring="balanced_accuracy").fit(X, y)
+    assert all(c["ratio"] is None for c in search.candidates_)
+    assert set(search.predict(X)) <= {0, 1, 2}
+
+
+def test_string_labels_score_the_greater_label(data):
+    """Check that PR-AUC works for labels other than 0/1 (pos_label: greater)."""
+    X, y = data
+    labels = np.array(["a", "b"])[y]
+    search = _search(strategies=["none"]).fit(X, labels)
+    numeric = _search(strategies=["none"]).fit(X, y)
+    assert search.best_score_ == pytest.approx(numeric.best_score_)
+
+
+def test_callback_sees_every_fit(data):
+    """Check that the callback is called once per fit, with rung totals."""
+    events = []
+    search = _search(callback=events.append).fit(*data)
+    n_fits = sum(search.n_candidates_) * 3
+    assert len(events) == n_fits
+    assert events[-1]["done"] == events[-1]["total"]
+
+
+def test_every_candidate_failing_raises_the_original_error(data):
+    """Check that a fit every candidate fails on raises its own error type."""
+    X, y = data
+    X = X.copy()
+    X[::10, 0] = np.nan  # in every training fold, even after under-sampling
+    with pytest.raises(ValueError, match=r"every candidate failed.*NaN"):
+        _search().fit(X, y)
+
+
+def test_failed_candidates_score_nan_and_warn(data):
+    """Check that a candidate failing on some data is scored NaN, with a warning."""
+    X, y = data
+    search = _search(
+        strategies=["none", {"strategy": "RandomUnderSampler", "ratio": [0.01]}]
+    )
+    with pytest.warns(Warning, match="failed fits"):
+        search.fit(X, y)
+    assert np.isnan(search.cv_results_["mean_test_score"][1])
+    assert search.best_strategy_ == "none"
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        ({"strategies": ["nonesuch"]}, ValueError, "unknown strategy 'nonesuch'"),
+        (
+            {"strategies": [{"strategy": "SMOTE", "ratio": (0.5, 2)}]},
+            ValueError,
+            "'ratio' must be",
+        ),
+        ({"strategies": [{"sampler": "SMOTE"}]}, ValueError, "strategy dict"),
+        ({"strategies": [LogisticRegression]}, TypeError, "strategy object"),
+        ({"decision": {"objective": "f1", "k": 1}}, ValueError, "unknown keys"),
+        ({"decision": "nonesuch"}, ValueError, "objective"),
+        ({"pos_label": 7}, ValueError, "pos_label=7 is not a class"),
+        ({"search": "optuna"}, ImportError, "needs the optuna package"),
+    ],
+)
+def test_errors_name_the_parameter(data, params, error, match):
+    """Check that bad parameters fail before any fit, with a clear message."""
+    if params.get("search") == "optuna" and "optuna" in sys.modules:
+        pytest.skip("optuna is installed")
+    with pytest.raises(error, match=match):
+        _search(**params).fit(*data)
+
+
+def test_one_class_is_refused(data):
+    """Check the message for a target with a single class."""
+    X, _ = data
+    with pytest.raises(ValueError, match="needs at least two classes"):
+        _search().fit(X, np.zeros(len(X)))
+
+
+def test_draw_candidates_crosses_ratios_and_prior_options():
+    """Check the candidate grid: ratios x prior options, none never corrected."""
+    specs = resolve_strategies(
+        ["none", "SMOTE", "TomekLinks"], LogisticRegression(), owner="t"
+    )
+    candidates = draw_candidates(
+        specs,
+        n_candidates=3,
+        data_ratio=0.05,
+        prior_options=[False, True],
+        rng=np.random.RandomState(0),
+    )
+    strategies = [c["strategy"] for c in candidates]
+    assert strategies.count("none") == 1
+    assert strategies.count("SMOTE") == 6
+    assert strategies.count("TomekLinks") == 2
+    assert all(c["ratio"] is None for c in candidates if c["strategy"] != "SMOTE")
+
+
+def test_optuna_search_with_a_stub_module(data, monkeypatch):
+    """Check the Optuna wiring with a stand-in optuna whose sampler is random.
+
+    Only our side is tested: trials ask for the ratio in its range and every
+    trial becomes a row of cv_results_ (optuna is not installed here).
+    """
+    asked = []
+
+    class Trial:
+        def __init__(self, rng):
+            self.rng = rng
+
+        def suggest_float(self, name, low, high, log=False):
+            asked.append((name, low, high, log))
+            return float(self.rng.uniform(low, high))
+
+    class Study:
+        def optimize(self, func, n_trials):
+            rng = np.random.RandomState(0)
+            for _ in range(n_trials):
+                func(Trial(rng))
+
+    stub = types.ModuleType("optuna")
+    stub.samplers = types.SimpleNamespace(TPESampler=lambda seed: None)
+    stub.create_study = lambda direction, sampler: Study()
+    monkeypatch.setitem(sys.modules, "optuna", stub)
+    search = _search(search="optuna", n_candidates=3).fit(*data)
+    assert len(search.cv_results_["params"]) == 1 + 1 + 3
+    assert [a[0] for a in asked] == ["ratio"] * 3
+    assert all(a[3] for a in asked)
+    assert search.best_strategy_ in SMALL
+
+
+def test_optuna_search_for_real(data):
+    """Check a real Optuna TPE search when optuna is installed."""
+    pytest.importorskip("optuna")
+    search = _search(search="optuna", n_candidates=3).fit(*data)
+    assert len(search.cv_results_["params"]) == 5
