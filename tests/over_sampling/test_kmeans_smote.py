@@ -22,7 +22,10 @@ from imbestimators.over_sampling._kmeans_smote import (
     log_mean_distance,
     weights_from_log,
 )
-from imbestimators.testing import check_sampler_degenerate_inputs
+from imbestimators.testing import (
+    check_sampler_degenerate_inputs,
+    check_sampler_row_order_invariance,
+)
 
 
 def imbalanced(n=1000, weights=(0.8, 0.2), n_classes=2, seed=0, class_sep=1.5):
@@ -347,7 +350,7 @@ def test_kmeans_smote_same_seed_same_output_and_counts_any_row_order():
     """Check determinism for a seed, and exact counts for any order of the
     rows (the clusters themselves may change with the order: k-means++ draws
     its first centres among the rows)."""
-    X, y = imbalanced(n=800, n_classes=3, weights=(0.6, 0.3, 0.1), seed=3)
+    X, y = imbalanced(n=400, n_classes=3, weights=(0.6, 0.3, 0.1), seed=3)
     params = {"cluster_balance_threshold": 0.05, "random_state": 11}
     first = KMeansSMOTE(**params).fit_resample(X, y)
     second = KMeansSMOTE(**params).fit_resample(X, y)
@@ -355,6 +358,19 @@ def test_kmeans_smote_same_seed_same_output_and_counts_any_row_order():
     order = np.random.default_rng(0).permutation(len(y))
     _, y_shuffled = KMeansSMOTE(**params).fit_resample(X[order], y[order])
     assert Counter(y_shuffled.tolist()) == Counter(first[1].tolist())
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_kmeans_smote_row_order_keeps_originals_and_counts(ties):
+    """Check what holds under a reordering of the rows: the original rows and
+    the class counts (the clusters, and so the new rows, may change)."""
+    X, y = imbalanced(n=500, n_classes=3, weights=(0.6, 0.3, 0.1), seed=6)
+    if ties:
+        X = np.round(X)  # integer features: many rows and distances tie
+    sampler = KMeansSMOTE(cluster_balance_threshold=0.05, random_state=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FallbackWarning)
+        check_sampler_row_order_invariance(sampler, X, y, random_state=1)
 
 
 def test_kmeans_smote_sparse_and_float32():
