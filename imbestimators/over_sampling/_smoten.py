@@ -159,12 +159,13 @@ class SMOTEN(BaseSMOTE):
             X, y = validate_data(
                 self, X=X, y=y, reset=True, dtype=None, accept_sparse=["csr", "csc"]
             )
-        except ValueError as exc:
-            if "NaN" not in str(exc):
+        except (TypeError, ValueError) as exc:
+            if "NaN" not in str(exc) and "NA is ambiguous" not in str(exc):
                 raise
-            # scikit-learn's message for object arrays names neither X nor us
+            # scikit-learn's message for object arrays names neither X nor us,
+            # and pd.NA makes its check fail with a TypeError
             raise ValueError(
-                f"SMOTEN: X holds missing values (NaN or None), which its "
+                "SMOTEN: X holds missing values (NaN, None or pd.NA), which its "
                 "OrdinalEncoder cannot encode as a category. Impute them, or "
                 "replace them by a category of their own (e.g. 'missing'), "
                 f"first. Original error: {exc}"

@@ -229,6 +229,10 @@ def test_smoten_errors_name_the_parameter():
     X_missing[0, 2] = np.nan
     with pytest.raises(ValueError, match="SMOTEN: X holds missing values"):
         SMOTEN().fit_resample(X_missing, y)
+    frame = pd.DataFrame({"a": pd.array(X[:, 0], dtype="string")})
+    frame.loc[3, "a"] = pd.NA
+    with pytest.raises(ValueError, match="SMOTEN: X holds missing values"):
+        SMOTEN().fit_resample(frame, y)
 
 
 class _NoMetric(NearestNeighbors):
