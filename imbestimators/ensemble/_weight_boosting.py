@@ -1,10 +1,13 @@
 """RUSBoost: AdaBoost (SAMME) whose every member learns on a random under-sample."""
 
+import copy
 import warnings
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import clone
 from sklearn.ensemble import AdaBoostClassifier
+from sklearn.tree import DecisionTreeClassifier, ExtraTreeClassifier
 from sklearn.utils import _safe_indexing
 
 from imbestimators.under_sampling import RandomUnderSampler
@@ -224,14 +227,14 @@ class RUSBoostClassifier(AdaBoostClassifier):
             The fitted ensemble.
         """
         if self.algorithm != "deprecated":
-            warnings.warn(_ALGORITHM_DEPRECATION, FutureWarning, stacklevel=2)
+            warnings.warn(_ALGORITHM_DEPRECATION, FutureWarning, stacklevel=3)
         self.samplers_ = []
         self.pipelines_ = []
         try:
             return super().fit(X, y, sample_weight)
         finally:
             # per-fit scratch state of _boost; it must not be pickled with the model
-            self.__dict__.pop("_candidates", None)
+            self.__dict__.pop("_rounds", None)
 
     def _validate_estimator(self):
         """Set ``estimator_`` (checked for sample_weight) and ``base_sampler_``."""
@@ -249,7 +252,13 @@ class RUSBoostClassifier(AdaBoostClassifier):
         if iboost == 0:
             self.classes_ = np.unique(y)
             self.n_classes_ = len(self.classes_)
-            self._candidates = self._drawable_rows(X, y, sample_weight)
+            X, predict_params = self._member_input(X, fitting=True)
+            self._rounds = {
+                "X": X,
+                "predict_params": predict_params,
+                **self._drawable_rows(X, y, sample_weight),
+            }
+        X = self._rounds["X"]
         # imbalanced-learn's seed order: the member's seed, then the sampler's
         estimator = self._make_estimator(random_state=random_state)
         sampler = clone(self.base_sampler_).set_params(
@@ -260,7 +269,7 @@ class RUSBoostClassifier(AdaBoostClassifier):
         self.samplers_.append(sampler)
         self.pipelines_.append(_fitted_pipeline(sampler, estimator))
 
-        incorrect = estimator.predict(X) != y
+        incorrect = estimator.predict(X, **self._rounds["predict_params"]) != y
         error = np.average(incorrect, weights=sample_weight)
         if error <= 0:
             return sample_weight, 1.0, 0.0
@@ -287,25 +296,70 @@ class RUSBoostClassifier(AdaBoostClassifier):
             sample_weight *= np.exp(weight * incorrect * (sample_weight > 0))
         return sample_weight, weight, error
 
+    def _member_input(self, X, *, fitting=False):
+        """X as a scikit-learn tree member reads it, cast once instead of per member.
+
+        Trees cast X to float32 in ``fit`` and ``predict``; casting once (the
+        same values) spares every round, and every member at predict time,
+        that copy. While fitting, X is finite (validated) and, once checked
+        finite as float32, each round's ``predict`` may also skip the tree's
+        re-validation. Other members get X unchanged.
+
+        Returns X and the keyword arguments of the members' ``predict``.
+        """
+        is_tree = type(self.estimator_) in (DecisionTreeClassifier, ExtraTreeClassifier)
+        if not is_tree or sparse.issparse(X) or X.dtype.kind not in "biuf":
+            return X, {}
+        with np.errstate(over="ignore"):  # overflow is looked for below
+            X = np.asarray(X, dtype=np.float32)
+        if fitting and np.isfinite(X).all():
+            return X, {"check_input": False}
+        # a value beyond float32's range: the tree's own check reports it
+        return X, {}
+
+    def _check_X(self, X):
+        return self._member_input(super()._check_X(X))[0]
+
     @staticmethod
     def _drawable_rows(X, y, sample_weight):
         """Rows an under-sample may draw: those of positive weight.
 
-        Returns ``(rows, X_rows, y_rows)`` with ``rows`` None when every row
-        qualifies (no copy of X is then made). The boosting update never
-        brings a positive weight to 0 (scikit-learn clips it), so the set
-        found at the first round holds for all rounds.
+        Returns a dict of ``rows`` (None when every row qualifies; no copy of
+        X is then made), ``X_drawable`` and ``y_drawable``. The boosting update
+        never brings a positive weight to 0 (scikit-learn clips it), so the
+        set found at the first round holds for all rounds.
         """
         positive = sample_weight > 0
         if positive.all():
-            return None, X, y
+            return {"rows": None, "X_drawable": X, "y_drawable": y}
         rows = np.flatnonzero(positive)
-        return rows, _safe_indexing(X, rows), y[rows]
+        return {
+            "rows": rows,
+            "X_drawable": _safe_indexing(X, rows),
+            "y_drawable": y[rows],
+        }
 
     def _under_sample(self, sampler):
-        """Fit ``sampler`` on the drawable rows; its indices are made rows of X."""
-        rows, X_rows, y_rows = self._candidates
-        X_res, y_res = sampler.fit_resample(X_rows, y_rows)
-        if rows is not None:
-            sampler.sample_indices_ = rows[sampler.sample_indices_]
+        """Fit ``sampler`` on the drawable rows; its indices are made rows of X.
+
+        The first round's sampler validates the rows and resolves
+        ``sampling_strategy_`` through ``fit_resample``; later rounds reuse
+        that state and only draw, which gives the same rows (the draw depends
+        on the seed and ``y`` alone) without re-validating X and y each round.
+        """
+        drawable = self._rounds
+        X_drawable, y_drawable = drawable["X_drawable"], drawable["y_drawable"]
+        if "fitted_state" not in drawable:
+            X_res, y_res = sampler.fit_resample(X_drawable, y_drawable)
+            drawable["fitted_state"] = {
+                name: value
+                for name, value in vars(sampler).items()
+                if name.endswith("_") and name != "sample_indices_"
+            }
+        else:
+            for name, value in drawable["fitted_state"].items():
+                setattr(sampler, name, copy.copy(value))
+            X_res, y_res = sampler._fit_resample(X_drawable, y_drawable)
+        if drawable["rows"] is not None:
+            sampler.sample_indices_ = drawable["rows"][sampler.sample_indices_]
         return X_res, y_res, sampler.sample_indices_

@@ -9,12 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from imblearn.ensemble import RUSBoostClassifier as ImbRUSBoostClassifier
+from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
-from sklearn.tree import DecisionTreeClassifier
+from sklearn.tree import DecisionTreeClassifier, ExtraTreeClassifier
 
 from imbestimators.ensemble import RUSBoostClassifier
 from imbestimators.testing import imbalanced_datasets
@@ -49,9 +51,13 @@ def _fit_quietly(estimator, X, y, **fit_params):
         {"learning_rate": 0.3, "n_estimators": 20},
         {"estimator": DecisionTreeClassifier(max_depth=3), "n_estimators": 10},
         {"sampling_strategy": "all"},
+        # members other than scikit-learn's trees get X unconverted
+        {"estimator": LogisticRegression(C=1e4), "n_estimators": 10},
+        {"estimator": ExtraTreeClassifier(), "n_estimators": 10},
     ],
 )
-def test_same_model_as_imbalanced_learn(n_classes, params):
+@pytest.mark.parametrize("sparse_container", [None, sparse.csr_matrix])
+def test_same_model_as_imbalanced_learn(n_classes, params, sparse_container):
     """Check that the same random_state gives imbalanced-learn's model exactly.
 
     Both libraries draw the same seeds, the same under-samples (our
@@ -59,6 +65,8 @@ def test_same_model_as_imbalanced_learn(n_classes, params):
     SAMME update, so every fitted number is equal, not just close.
     """
     X, y = _data(n_classes, flip_y=0.2)
+    if sparse_container is not None:
+        X = sparse_container(X)
     sample_weight = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
     ours = RUSBoostClassifier(random_state=1, **params)
     theirs = ImbRUSBoostClassifier(random_state=1, **params)
@@ -74,9 +82,10 @@ def test_same_model_as_imbalanced_learn(n_classes, params):
     np.testing.assert_array_equal(
         ours.decision_function(X), theirs.decision_function(X)
     )
-    np.testing.assert_array_equal(
-        ours.feature_importances_, theirs.feature_importances_
-    )
+    if hasattr(ours.estimators_[0], "feature_importances_"):
+        np.testing.assert_array_equal(
+            ours.feature_importances_, theirs.feature_importances_
+        )
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])
@@ -128,6 +137,25 @@ def test_every_round_learns_on_the_promised_counts(sampling_strategy, expected):
     for sampler, member in zip(clf.samplers_, clf.estimators_):
         assert Counter(y[sampler.sample_indices_].tolist()) == expected
         assert member.tree_.n_node_samples[0] == sum(expected.values())
+
+
+def test_samplers_are_fitted_as_by_fit_resample():
+    """Check that every round's sampler is the one fit_resample would give.
+
+    Only the first round validates through fit_resample; later rounds reuse its
+    state and draw, which must not change the rows or the fitted attributes.
+    """
+    X, y = _data(3, flip_y=0.2)
+    clf = RUSBoostClassifier(n_estimators=6, random_state=0).fit(X, y)
+    assert len(clf.samplers_) > 2
+    for sampler in clf.samplers_:
+        fresh = clone(sampler)
+        fresh.fit_resample(X, y)
+        np.testing.assert_array_equal(sampler.sample_indices_, fresh.sample_indices_)
+        assert sampler.sampling_strategy_ == fresh.sampling_strategy_
+        assert sampler.n_features_in_ == fresh.n_features_in_ == X.shape[1]
+    strategies = [sampler.sampling_strategy_ for sampler in clf.samplers_]
+    assert strategies[0] is not strategies[1]  # no fitted state shared
 
 
 def _reference_rusboost(clf, X, y, sample_weight):
@@ -295,6 +323,32 @@ def test_algorithm_is_deprecated_and_runs_samme():
         assert len(record) == 1
         assert "`algorithm` parameter is deprecated in 0.12" in str(record[0].message)
         np.testing.assert_array_equal(clf.predict_proba(X), default.predict_proba(X))
+
+
+# scikit-learn's own finite check of the overflowing cast warns before raising
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_values_beyond_float32_are_reported_by_the_tree():
+    """Check that the float32 cast made once for tree members hides no error.
+
+    The trees cast X to float32 themselves and refuse what overflows; so must
+    the ensemble that casts for them, in fit and in predict.
+    """
+    X, y = _data(2)
+    too_large = X.copy()
+    too_large[:, 0] *= 1e39
+    message = "too large for dtype\\('float32'\\)"
+    with pytest.raises(ValueError, match=message):
+        RUSBoostClassifier(random_state=0).fit(too_large, y)
+    clf = RUSBoostClassifier(random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=message):
+        clf.predict(too_large)
+    # one overflowing row of weight 0 is never drawn, only predicted each round
+    one_row = X.copy()
+    one_row[0, 0] = 1e39
+    sample_weight = np.ones(len(y))
+    sample_weight[0] = 0
+    with pytest.raises(ValueError, match=message):
+        RUSBoostClassifier(random_state=0).fit(one_row, y, sample_weight=sample_weight)
 
 
 def test_first_member_worse_than_chance_is_an_error():
