@@ -108,20 +108,28 @@ def _log_elapsed(message):
     print(prefix + "." * max(70 - len(prefix) - len(suffix), 0) + suffix)
 
 
-def _fit_transform_one(transformer, X, y, params, message):
-    with _log_elapsed(message):
-        if hasattr(transformer, "fit_transform"):
-            Xt = transformer.fit_transform(X, y, **params.get("fit_transform", {}))
-        else:
-            Xt = transformer.fit(X, y, **params.get("fit", {})).transform(
-                X, **params.get("transform", {})
-            )
+def _fit_transform_one(transformer, X, y, params, message, caller, callback_ctx):
+    """Fit a transformer step; the callbacks see its task as scikit-learn's do."""
+    with callback_ctx.propagate_callback_context(transformer):
+        callback_ctx.call_on_fit_task_begin(estimator=caller, X=X, y=y)
+        with _log_elapsed(message):
+            if hasattr(transformer, "fit_transform"):
+                Xt = transformer.fit_transform(X, y, **params.get("fit_transform", {}))
+            else:
+                Xt = transformer.fit(X, y, **params.get("fit", {})).transform(
+                    X, **params.get("transform", {})
+                )
+        callback_ctx.call_on_fit_task_end(estimator=caller, X=Xt, y=y)
     return Xt, transformer
 
 
-def _fit_resample_one(sampler, X, y, params, message):
-    with _log_elapsed(message):
-        X_res, y_res = sampler.fit_resample(X, y, **params.get("fit_resample", {}))
+def _fit_resample_one(sampler, X, y, params, message, caller, callback_ctx):
+    """Resample with a sampler step, as one callback task."""
+    with callback_ctx.propagate_callback_context(sampler):
+        callback_ctx.call_on_fit_task_begin(estimator=caller, X=X, y=y)
+        with _log_elapsed(message):
+            X_res, y_res = sampler.fit_resample(X, y, **params.get("fit_resample", {}))
+        callback_ctx.call_on_fit_task_end(estimator=caller, X=X_res, y=y_res)
     return X_res, y_res, sampler
 
 
@@ -255,7 +263,7 @@ class Pipeline(sk_pipeline.Pipeline):
                 step_params["fit_resample"] = dict(step_params["fit"])
         return routed
 
-    def _fit(self, X, y=None, routed_params=None, raw_params=None):
+    def _fit(self, X, y=None, routed_params=None, raw_params=None, callback_ctx=None):
         """Fit every step but the last; return the transformed, resampled X, y.
 
         Row-aligned metadata routed to later steps follows the rows each
@@ -265,15 +273,21 @@ class Pipeline(sk_pipeline.Pipeline):
         self.steps = list(self.steps)
         self._validate_steps()
         memory = check_memory(self.memory)
-        fit_transform_cached = memory.cache(_fit_transform_one)
-        fit_resample_cached = memory.cache(_fit_resample_one)
+        # the caller and the callback context are not part of a step's result
+        ignored = ["caller", "callback_ctx"]
+        fit_transform_cached = memory.cache(_fit_transform_one, ignore=ignored)
+        fit_resample_cached = memory.cache(_fit_resample_one, ignore=ignored)
 
         for step_idx, name, step in self._iter(
             with_final=False, filter_passthrough=False, filter_resample=False
         ):
             message = self._log_message(step_idx)
+            task = "fit-resample" if _is_sampler(step) else "fit-transform"
+            subcontext = callback_ctx.subcontext(task_name=f"{task}-{name}")
             if _is_skipped(step):
                 with _log_elapsed(message):
+                    subcontext.call_on_fit_task_begin(estimator=self, X=X, y=y)
+                    subcontext.call_on_fit_task_end(estimator=self, X=X, y=y)
                     continue
             # without caching the given instance is fitted, as scikit-learn does
             caching = not (hasattr(memory, "location") and memory.location is None)
@@ -284,10 +298,14 @@ class Pipeline(sk_pipeline.Pipeline):
                 all_params=raw_params,
             )
             if _is_sampler(step):
-                X, y, fitted = fit_resample_cached(step, X, y, params, message)
+                X, y, fitted = fit_resample_cached(
+                    step, X, y, params, message, self, subcontext
+                )
                 self._resample_metadata(routed_params, step_idx, fitted)
             else:
-                X, fitted = fit_transform_cached(step, X, y, params, message)
+                X, fitted = fit_transform_cached(
+                    step, X, y, params, message, self, subcontext
+                )
             self.steps[step_idx] = (name, fitted)
         return X, y
 
@@ -313,12 +331,41 @@ class Pipeline(sk_pipeline.Pipeline):
                         )
                     params[key] = _safe_indexing(params[key], indices)
 
-    def _fit_final_params(self, routed_params, raw_params):
-        return self._get_metadata_for_step(
-            step_idx=len(self) - 1,
-            step_params=routed_params[self.steps[-1][0]],
-            all_params=raw_params,
+    def _fit_all(self, method, X, y, params, *, final, passthrough):
+        """The body of the fit methods: fit the steps, then ``final`` on the last.
+
+        ``final(last_step, Xt, yt, last_step_params)`` and
+        ``passthrough(Xt, yt)`` (for a ``'passthrough'`` last step) give the
+        method's result. The experimental callbacks of scikit-learn 1.9 see
+        the same tasks as in its Pipeline, one per step.
+        """
+        task = method.replace("_", "-")
+        callback_ctx = self._init_callback_context(
+            task_name=task, max_subtasks=len(self.steps)
         )
+        callback_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
+        self._check_transform_input()
+        routed_params = self._check_method_params(method=method, props=params)
+        Xt, yt = self._fit(X, y, routed_params, params, callback_ctx)
+        last = self._final_estimator
+        subcontext = callback_ctx.subcontext(task_name=f"{task}-final-estimator")
+        with _log_elapsed(self._log_message(len(self.steps) - 1)):
+            if last == "passthrough":
+                subcontext.call_on_fit_task_begin(estimator=self, X=Xt, y=yt)
+                result = passthrough(Xt, yt)
+                subcontext.call_on_fit_task_end(estimator=self, X=Xt, y=yt)
+            else:
+                with subcontext.propagate_callback_context(last):
+                    subcontext.call_on_fit_task_begin(estimator=self, X=Xt, y=yt)
+                    last_params = self._get_metadata_for_step(
+                        step_idx=len(self) - 1,
+                        step_params=routed_params[self.steps[-1][0]],
+                        all_params=params,
+                    )
+                    result = final(last, Xt, yt, last_params)
+                    subcontext.call_on_fit_task_end(estimator=self, X=Xt, y=yt)
+        callback_ctx.call_on_fit_task_end(estimator=self, X=Xt, y=yt)
+        return result
 
     def _check_transform_input(self):
         if not _routing_enabled() and self.transform_input is not None:
@@ -353,13 +400,14 @@ class Pipeline(sk_pipeline.Pipeline):
         self : Pipeline
             This estimator, fitted.
         """
-        self._check_transform_input()
-        routed_params = self._check_method_params(method="fit", props=params)
-        Xt, yt = self._fit(X, y, routed_params, raw_params=params)
-        with _log_elapsed(self._log_message(len(self.steps) - 1)):
-            if self._final_estimator != "passthrough":
-                final_params = self._fit_final_params(routed_params, params)
-                self._final_estimator.fit(Xt, yt, **final_params["fit"])
+        self._fit_all(
+            "fit",
+            X,
+            y,
+            params,
+            final=lambda last, Xt, yt, p: last.fit(Xt, yt, **p["fit"]),
+            passthrough=lambda Xt, yt: None,
+        )
         return self
 
     @available_if(sk_pipeline.Pipeline._can_fit_transform)
@@ -383,20 +431,14 @@ class Pipeline(sk_pipeline.Pipeline):
         Xt : array-like of shape (n_samples_new, n_transformed_features)
             The transformed samples, resampled by the samplers.
         """
-        self._check_transform_input()
-        routed_params = self._check_method_params(method="fit_transform", props=params)
-        Xt, yt = self._fit(X, y, routed_params, raw_params=params)
-        last_step = self._final_estimator
-        with _log_elapsed(self._log_message(len(self.steps) - 1)):
-            if last_step == "passthrough":
-                return Xt
-            final_params = self._fit_final_params(routed_params, params)
-            if hasattr(last_step, "fit_transform"):
-                return last_step.fit_transform(Xt, yt, **final_params["fit_transform"])
-            # the resampled targets: imblearn passes the original y here
-            return last_step.fit(Xt, yt, **final_params["fit"]).transform(
-                Xt, **final_params["transform"]
-            )
+        return self._fit_all(
+            "fit_transform",
+            X,
+            y,
+            params,
+            final=_fit_transform_last,
+            passthrough=lambda Xt, yt: Xt,
+        )
 
     @available_if(_final_estimator_has("fit_predict"))
     @_fit_context(prefer_skip_nested_validation=False)
@@ -419,12 +461,14 @@ class Pipeline(sk_pipeline.Pipeline):
         y_pred : ndarray of shape (n_samples_new,)
             The last step's predictions for the resampled training samples.
         """
-        self._check_transform_input()
-        routed_params = self._check_method_params(method="fit_predict", props=params)
-        Xt, yt = self._fit(X, y, routed_params, raw_params=params)
-        with _log_elapsed(self._log_message(len(self.steps) - 1)):
-            final_params = self._fit_final_params(routed_params, params)
-            return self.steps[-1][1].fit_predict(Xt, yt, **final_params["fit_predict"])
+        return self._fit_all(
+            "fit_predict",
+            X,
+            y,
+            params,
+            final=lambda last, Xt, yt, p: last.fit_predict(Xt, yt, **p["fit_predict"]),
+            passthrough=None,  # fit_predict needs a last step that has it
+        )
 
     def _can_fit_resample(self):
         final = self._final_estimator
@@ -456,17 +500,18 @@ class Pipeline(sk_pipeline.Pipeline):
         y_resampled : array-like of shape (n_samples_new,)
             Their targets.
         """
-        self._check_transform_input()
-        routed_params = self._check_method_params(method="fit_resample", props=params)
-        Xt, yt = self._fit(X, y, routed_params, raw_params=params)
-        last_step = self._final_estimator
-        with _log_elapsed(self._log_message(len(self.steps) - 1)):
-            if last_step == "passthrough":
-                # imblearn returns Xt alone here, which breaks the
-                # (X_resampled, y_resampled) contract of fit_resample
-                return Xt, yt
-            final_params = self._fit_final_params(routed_params, params)
-            return last_step.fit_resample(Xt, yt, **final_params["fit_resample"])
+        return self._fit_all(
+            "fit_resample",
+            X,
+            y,
+            params,
+            final=lambda last, Xt, yt, p: last.fit_resample(
+                Xt, yt, **p["fit_resample"]
+            ),
+            # imblearn returns Xt alone here, which breaks the
+            # (X_resampled, y_resampled) contract of fit_resample
+            passthrough=lambda Xt, yt: (Xt, yt),
+        )
 
     def get_metadata_routing(self):
         """Get the metadata routing of this pipeline, its samplers included.
@@ -487,6 +532,13 @@ class Pipeline(sk_pipeline.Pipeline):
         if not _is_skipped(final):
             router.add(method_mapping=_final_mapping(final), **{final_name: final})
         return router
+
+
+def _fit_transform_last(last, Xt, yt, params):
+    if hasattr(last, "fit_transform"):
+        return last.fit_transform(Xt, yt, **params["fit_transform"])
+    # the resampled targets: imblearn passes the original y here
+    return last.fit(Xt, yt, **params["fit"]).transform(Xt, **params["transform"])
 
 
 def _check_intermediate_step(name, step):

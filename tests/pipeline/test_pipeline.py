@@ -552,3 +552,52 @@ def test_make_pipeline_names_steps_and_validates():
     assert [n for n, _ in pipe.steps] == [n for n, _ in expected.steps]
     with pytest.raises(InvalidParameterError, match="'memory' parameter"):
         make_pipeline(LogisticRegression(), memory=1)
+
+
+class _RecordingCallback:
+    """A scikit-learn 1.9 fit callback (experimental API) that records its hooks."""
+
+    max_propagation_depth = None  # auto-propagated to the steps
+
+    def __init__(self):
+        self.record = []
+
+    def setup(self, estimator, context):
+        self.record.append(("setup", type(estimator).__name__))
+
+    def teardown(self, estimator, context):
+        self.record.append(("teardown", type(estimator).__name__))
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        self.record.append(("begin", type(estimator).__name__))
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        self.record.append(("end", type(estimator).__name__))
+
+
+@pytest.mark.filterwarnings("ignore:The estimator .* does not support callbacks")
+@pytest.mark.parametrize("method", ["fit", "fit_predict"])
+def test_pipeline_calls_fit_callbacks_for_each_step(method):
+    """Check scikit-learn's callback tasks: the pipeline, each step, the last fit.
+
+    As in scikit-learn's Pipeline, a passthrough step counts as a task.
+    """
+    from sklearn.cluster import KMeans
+
+    X, y = _data()
+    callback = _RecordingCallback()
+    pipe = Pipeline(
+        [
+            ("s", RandomUnderSampler(random_state=0)),
+            ("skip", "passthrough"),
+            ("last", DecisionTreeClassifier(random_state=0)),
+        ]
+    )
+    if method == "fit_predict":
+        pipe.set_params(last=KMeans(2, n_init=1, random_state=0))
+    getattr(pipe.set_callbacks(callback), method)(X, y)
+    assert callback.record[0] == ("setup", "Pipeline")
+    assert callback.record[-1] == ("teardown", "Pipeline")
+    # the pipeline's task, one per step, and the last step's task
+    assert callback.record.count(("begin", "Pipeline")) == 4
+    assert callback.record.count(("end", "Pipeline")) == 4
