@@ -327,7 +327,8 @@ class Pipeline(sk_pipeline.Pipeline):
                             f"(it has no sample_indices_), so {key} cannot "
                             "follow the rows. Pass the weights to the sampler "
                             "instead, or use a sampler with sample_indices_ "
-                            "(the random and cleaning samplers)."
+                            "(the random samplers, NearMiss and the cleaning "
+                            "rules)."
                         )
                     params[key] = _safe_indexing(params[key], indices)
 
