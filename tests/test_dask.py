@@ -98,3 +98,37 @@ def test_compare_command_on_dask_matches_loky(client, tmp_path):
     tables = [_scores(tmp_path / run / "scores.csv") for run in ("dask", "loky")]
     assert len(tables[0]) == 4
     assert tables[0] == tables[1]
+
+
+def _strategy_search(n_jobs):
+    from imbestimators.model_selection import ImbalanceStrategySearchCV
+
+    return ImbalanceStrategySearchCV(
+        LogisticRegression(),
+        strategies=["none", "class_weight=balanced", "RandomUnderSampler"],
+        n_candidates=2,
+        cv=3,
+        n_jobs=n_jobs,
+        random_state=0,
+    )
+
+
+def test_strategy_search_on_local_dask_cluster_matches_loky(client):
+    """Check that ImbalanceStrategySearchCV on Dask workers equals the loky run."""
+    X, y = make_classification(
+        n_samples=600, n_features=8, weights=[0.9], random_state=0
+    )
+    with (
+        distributed.get_task_stream(client) as stream,
+        joblib.parallel_config(backend="dask"),
+    ):
+        on_dask = _strategy_search(n_jobs=-1).fit(X, y)
+    assert len({task["worker"] for task in stream.data}) == 2
+    on_loky = _strategy_search(n_jobs=2).fit(X, y)
+    assert on_dask.cv_results_["params"] == on_loky.cv_results_["params"]
+    for split in range(3):
+        key = f"split{split}_test_score"
+        np.testing.assert_array_equal(
+            on_dask.cv_results_[key], on_loky.cv_results_[key]
+        )
+    assert on_dask.best_params_ == on_loky.best_params_

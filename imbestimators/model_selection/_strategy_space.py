@@ -17,7 +17,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from imblearn.pipeline import Pipeline as _ImbPipeline
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -28,6 +27,11 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from imbestimators._compare._strategies import _SAMPLERS
+
+try:  # our Pipeline (samplers act at fit time only), else imbalanced-learn's
+    from imbestimators.pipeline import Pipeline as _SamplerPipeline
+except ImportError:  # pragma: no cover - before imbestimators.pipeline existed
+    from imblearn.pipeline import Pipeline as _SamplerPipeline
 
 __all__ = [
     "AUTO_STRATEGIES",
@@ -452,13 +456,15 @@ def _carried_weights(sampler, y_in, y_out, weight):
     return by_class
 
 
-class _WeightedPipeline(_ImbPipeline):
-    """imbalanced-learn's Pipeline whose fit carries sample_weight past samplers.
+class _WeightedPipeline(_SamplerPipeline):
+    """A sampler pipeline whose fit carries sample_weight past samplers.
 
     imbalanced-learn's Pipeline hands ``sample_weight`` to the final step with
-    its old length after a sampler (imbalanced-learn issue #457); here the
-    weights follow the rows (:func:`_carried_weights`). The one place to switch
-    to ``imbestimators.pipeline.Pipeline`` once it exists.
+    its old length after a sampler (imbalanced-learn issue #457), and ours
+    carries it only as routed metadata and refuses samplers that create rows;
+    here a plain ``fit(X, y, sample_weight=...)`` (what the meta-estimators
+    around a candidate call) carries the weights along the rows, synthetic rows
+    included (:func:`_carried_weights`).
     """
 
     def fit(self, X, y=None, sample_weight=None, **params):
