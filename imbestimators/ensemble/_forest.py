@@ -24,7 +24,7 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import accuracy_score
 from sklearn.utils import check_random_state, compute_sample_weight
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import assert_all_finite
+from sklearn.utils.validation import assert_all_finite, check_is_fitted
 
 from imbestimators.pipeline import Pipeline
 from imbestimators.under_sampling import RandomUnderSampler
@@ -621,18 +621,11 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
         y = np.asarray(y).ravel()
         total = np.zeros((len(y), self.n_classes_[0]))
         n_votes = np.zeros(len(y), dtype=np.int64)
-        # trees in blocks, each block's predictions added in tree order, so the
-        # sums do not depend on n_jobs
-        pairs = list(zip(self.estimators_, self._get_estimators_indices()))
-        block = max(1, effective_n_jobs(self.n_jobs))
-        parallel = Parallel(n_jobs=self.n_jobs, prefer="threads")
-        for start in range(0, len(pairs), block):
-            for unseen, proba in parallel(
-                delayed(_oob_proba)(tree, X, in_bag)
-                for tree, in_bag in pairs[start : start + block]
-            ):
-                total[unseen] += proba[unseen]
-                n_votes[unseen] += 1
+        pairs = zip(self.estimators_, self._get_estimators_indices())
+        calls = [(_oob_proba, tree, X, in_bag) for tree, in_bag in pairs]
+        for unseen, proba in _in_tree_order(calls, self.n_jobs):
+            total[unseen] += proba[unseen]
+            n_votes[unseen] += 1
         if (n_votes == 0).any():
             warn(
                 "Some inputs do not have OOB scores. This probably means too few "
@@ -645,11 +638,55 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
             y, np.argmax(self.oob_decision_function_, axis=1)
         )
 
+    def predict_proba(self, X):
+        """Predict class probabilities: the mean of the trees' probabilities.
+
+        The trees' probabilities are added in tree order, whatever ``n_jobs``,
+        so the result is the same to the last bit for any ``n_jobs``
+        (scikit-learn's forests add them in the order the threads finish).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples, converted to float32 (sparse: CSR).
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            The class probabilities, columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        X = self._validate_X_predict(X)
+        proba = np.zeros((X.shape[0], self.n_classes_))
+        calls = [(_tree_proba, tree, X) for tree in self.estimators_]
+        for tree_proba in _in_tree_order(calls, self.n_jobs):
+            proba += tree_proba
+        return proba / len(self.estimators_)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = False
         tags.classifier_tags.multi_label = False
         return tags
+
+
+def _in_tree_order(calls, n_jobs):
+    """Results of ``func(*args)`` for each ``(func, *args)``, in the given order.
+
+    Calls run in parallel threads by blocks of ``n_jobs``, and the results
+    come back in order, so sums over them do not depend on ``n_jobs`` and at
+    most ``n_jobs`` results are held at a time.
+    """
+    block = max(1, effective_n_jobs(n_jobs))
+    with Parallel(n_jobs=n_jobs, prefer="threads") as parallel:
+        for start in range(0, len(calls), block):
+            yield from parallel(
+                delayed(func)(*args) for func, *args in calls[start : start + block]
+            )
+
+
+def _tree_proba(tree, X):
+    return tree.predict_proba(X, check_input=False)
 
 
 def _oob_proba(tree, X, in_bag):
