@@ -18,7 +18,7 @@ class InstanceHardnessCV(BaseCrossValidator):
     """Cross-validation splitter that spreads hard samples evenly over the folds.
 
     The instance hardness of a sample is how badly a classifier, trained
-    without it, predicts its class: ``estimator``'s out-of-fold
+    without it, predicts its class [1]_: ``estimator``'s out-of-fold
     ``predict_proba`` estimates it. Within each class the samples are ranked
     by hardness and dealt to the folds in turn, so that every test fold gets
     its share of the easy and of the hard samples of each class, and the
@@ -26,7 +26,7 @@ class InstanceHardnessCV(BaseCrossValidator):
     replacement for :class:`imblearn.model_selection.InstanceHardnessCV`,
     with the same folds.
 
-    Read more in the :ref:`User Guide <model_selection>`.
+    Read more in the :ref:`User Guide <instance_hardness_threshold>`.
 
     Parameters
     ----------
