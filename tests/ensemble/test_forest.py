@@ -5,6 +5,8 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from imblearn.ensemble import BalancedRandomForestClassifier as ImbBRF
 from scipy import sparse
 from sklearn.datasets import make_classification
@@ -13,6 +15,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
 
 from imbestimators.ensemble import BalancedRandomForestClassifier
 from imbestimators.pipeline import Pipeline
+from imbestimators.testing import imbalanced_datasets
 from imbestimators.under_sampling import RandomUnderSampler
 
 
@@ -356,3 +359,52 @@ def test_forest_target_errors():
         BalancedRandomForestClassifier(n_estimators=2).fit(X, np.c_[y, y])
     with pytest.warns(UserWarning, match="column-vector y"):
         BalancedRandomForestClassifier(n_estimators=2).fit(X, y.reshape(-1, 1))
+
+
+_TARGETED = {
+    "all": lambda counts: set(counts),
+    "auto": lambda counts: set(counts) - {min(counts, key=counts.get)},
+    "not minority": lambda counts: set(counts) - {min(counts, key=counts.get)},
+    "majority": lambda counts: {max(counts, key=counts.get)},
+    "not majority": lambda counts: set(counts) - {max(counts, key=counts.get)},
+}
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    data=imbalanced_datasets(n_classes=(2, 3), class_size=(3, 40)),
+    strategy=st.sampled_from(sorted(_TARGETED)),
+    replacement=st.booleans(),
+    bootstrap=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_forest_counts_on_any_data(data, strategy, replacement, bootstrap, seed):
+    """Check, on any imbalanced data, each tree's rows per class and imblearn's rows."""
+    X, y = data
+    params = {
+        "n_estimators": 3,
+        "sampling_strategy": strategy,
+        "replacement": replacement,
+        "bootstrap": bootstrap,
+        "random_state": seed,
+    }
+    ours = BalancedRandomForestClassifier(**params).fit(X, y)
+    theirs = ImbBRF(**params).fit(X, y)
+    counts = Counter(y.tolist())
+    smallest = min(counts.values())
+    targeted = _TARGETED[strategy](counts)
+    expected = {k: smallest if k in targeted else n for k, n in counts.items()}
+    for ours_sampler, theirs_sampler, tree, rows in zip(
+        ours.samplers_, theirs.samplers_, ours.estimators_, ours.estimators_samples_
+    ):
+        drawn = ours_sampler.sample_indices_
+        np.testing.assert_array_equal(drawn, theirs_sampler.sample_indices_)
+        drawn_counts = Counter(y[drawn].tolist())
+        # a class keeps all its rows or is brought to the smallest size; which
+        # of equally large classes is "the majority" is imbalanced-learn's
+        # choice, checked by the equality with its rows above
+        assert all(drawn_counts[k] in (n, smallest) for k, n in counts.items())
+        assert sorted(drawn_counts.values()) == sorted(expected.values())
+        root = tree.tree_.value[0, 0] * tree.tree_.weighted_n_node_samples[0]
+        classes = np.searchsorted(ours.classes_, y[rows])
+        np.testing.assert_allclose(root, np.bincount(classes, minlength=len(counts)))
