@@ -10,6 +10,7 @@ from sklearn.ensemble import AdaBoostClassifier
 from sklearn.tree import DecisionTreeClassifier, ExtraTreeClassifier
 from sklearn.utils import _safe_indexing
 
+from imbestimators.pipeline import Pipeline
 from imbestimators.under_sampling import RandomUnderSampler
 from imbestimators.utils._param_validation import Hidden, StrOptions, _fit_context
 
@@ -29,10 +30,6 @@ def _fitted_pipeline(sampler, estimator):
     The steps are the fitted objects themselves (not copies), so the pipeline
     predicts as the member does and costs no memory.
     """
-    # imbestimators.pipeline.Pipeline replaces this import once it lands; the
-    # two are interchangeable here (same constructor, same fitted semantics)
-    from imblearn.pipeline import Pipeline
-
     return Pipeline(
         [(type(step).__name__.lower(), step) for step in (sampler, estimator)]
     )
@@ -101,7 +98,7 @@ class RUSBoostClassifier(AdaBoostClassifier):
         The fitted sampler of every round. Its ``sample_indices_`` are row
         positions in the ``X`` given to ``fit``.
 
-    pipelines_ : list of Pipeline
+    pipelines_ : list of :class:`~imbestimators.pipeline.Pipeline`
         For every round, a fitted pipeline of ``samplers_[i]`` and
         ``estimators_[i]`` (the same objects).
 

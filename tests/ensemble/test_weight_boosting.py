@@ -19,6 +19,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier, ExtraTreeClassifier
 
 from imbestimators.ensemble import RUSBoostClassifier
+from imbestimators.pipeline import Pipeline
 from imbestimators.testing import imbalanced_datasets
 from imbestimators.under_sampling import RandomUnderSampler
 
@@ -264,6 +265,7 @@ def test_pipelines_are_the_fitted_rounds():
     for pipeline, sampler, member in zip(
         clf.pipelines_, clf.samplers_, clf.estimators_
     ):
+        assert isinstance(pipeline, Pipeline)
         assert pipeline[0] is sampler
         assert pipeline[-1] is member
         np.testing.assert_array_equal(pipeline.predict(X), member.predict(X))
