@@ -211,8 +211,8 @@ class SMOTENC(SMOTE):
             raise ValueError(
                 "SMOTE-NC is not designed to work only with categorical features: "
                 f"all n_features={n_features} columns are categorical, and SMOTENC "
-                "needs at least one numerical feature. Use imbalanced-learn's "
-                "SMOTEN for purely categorical data."
+                "needs at least one numerical feature. Use "
+                "imbestimators.over_sampling.SMOTEN for purely categorical data."
             )
         self.categorical_features_ = categorical
         self.continuous_features_ = np.setdiff1d(np.arange(n_features), categorical)

@@ -104,7 +104,8 @@ def test_smotenc_nan_in_numerical_column_rejected():
     [
         (
             [0, 1, 2],
-            "work only with categorical features: all n_features=3 columns are",
+            "work only with categorical features: all n_features=3 columns are"
+            ".*Use imbestimators.over_sampling.SMOTEN",
         ),
         (
             np.array([False, False, False]),
