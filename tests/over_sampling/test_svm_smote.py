@@ -158,6 +158,25 @@ def test_svm_smote_only_danger_support_vector_gives_every_row():
     assert not np.isnan(steps).any()
 
 
+def test_svm_smote_well_separated_classes_exact_counts():
+    """Check well separated classes, whose support vectors are all safe: the
+    class still gets every requested row (imbalanced-learn returns 412 of the
+    950 minority rows here, issue #1130)."""
+    X, y = make_classification(
+        n_samples=1000,
+        n_features=5,
+        weights=[0.95],
+        class_sep=2.5,
+        flip_y=0,
+        random_state=0,
+    )
+    sampler = SVMSMOTE(random_state=0)
+    _, y_res = sampler.fit_resample(X, y)
+    assert sampler.in_danger_indices_[1].size == 0
+    assert sampler.safe_indices_[1].size > 0
+    assert Counter(y_res.tolist()) == {0: 950, 1: 950}
+
+
 @pytest.mark.parametrize("out_step", [0.5, 0.1])
 def test_svm_smote_only_safe_support_vectors_extrapolate_every_row(out_step):
     """Check that safe support vectors alone give every requested row, each
