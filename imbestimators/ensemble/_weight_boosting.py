@@ -216,7 +216,8 @@ class RUSBoostClassifier(AdaBoostClassifier):
             The class labels.
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights; ``None`` means equal weights. Rows of weight 0
-            are never drawn into an under-sample.
+            are never drawn into an under-sample (a class whose rows all
+            weigh 0 stays in ``classes_`` but is never predicted).
 
         Returns
         -------
@@ -317,8 +318,7 @@ class RUSBoostClassifier(AdaBoostClassifier):
     def _check_X(self, X):
         return self._member_input(super()._check_X(X))[0]
 
-    @staticmethod
-    def _drawable_rows(X, y, sample_weight):
+    def _drawable_rows(self, X, y, sample_weight):
         """Rows an under-sample may draw: those of positive weight.
 
         Returns a dict of ``rows`` (None when every row qualifies; no copy of
@@ -330,6 +330,16 @@ class RUSBoostClassifier(AdaBoostClassifier):
         if positive.all():
             return {"rows": None, "X_drawable": X, "y_drawable": y}
         rows = np.flatnonzero(positive)
+        drawable_classes = np.unique(y[rows])
+        if len(drawable_classes) < 2:
+            drawable = set(drawable_classes.tolist())
+            empty = [label for label in self.classes_.tolist() if label not in drawable]
+            raise ValueError(
+                f"{type(self).__name__}: sample_weight is 0 on every row of "
+                f"class(es) {empty}, and rows of weight 0 are never drawn into an "
+                "under-sample, so fewer than two classes are left to learn from. "
+                "Give those rows a positive weight or drop them."
+            )
         return {
             "rows": rows,
             "X_drawable": _safe_indexing(X, rows),

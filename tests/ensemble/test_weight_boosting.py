@@ -237,6 +237,26 @@ def test_zero_weight_equals_dropping_the_row(n_classes):
         )
 
 
+def test_class_of_zero_weight_is_never_learnt():
+    """Check a class whose rows all weigh 0: kept in classes_, never drawn.
+
+    With two classes left nothing can be learnt, and the error says why.
+    """
+    X, y = _data(3, flip_y=0.2)
+    sample_weight = np.where(y == 1, 0.0, 1.0)
+    clf = RUSBoostClassifier(n_estimators=5, random_state=0)
+    clf.fit(X, y, sample_weight=sample_weight)
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+    assert clf.predict_proba(X).shape == (len(y), 3)
+    assert 1 not in clf.predict(X)
+    for sampler in clf.samplers_:
+        assert 1 not in y[sampler.sample_indices_]
+
+    X, y = _data(2)
+    with pytest.raises(ValueError, match=r"sample_weight is 0 on every row of class"):
+        clf.fit(X, y, sample_weight=np.where(y == 1, 0.0, 1.0))
+
+
 def test_same_random_state_same_model():
     """Check that the same random_state refits the same model and another does not."""
     X, y = _data(3, flip_y=0.2)
