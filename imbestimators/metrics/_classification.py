@@ -105,20 +105,29 @@ def _listing(labels):
     return "[" + ", ".join(label_repr(v) for v in labels) + "]"
 
 
-def _divide(numerator, denominator, metric, what):
-    """``numerator / denominator``, 0 and a warning where the denominator is 0."""
+def _divide(numerator, denominator, metric, what, warn=True):
+    """``numerator / denominator``, 0 (and a warning) where the denominator is 0."""
     numerator = np.asarray(numerator, dtype=np.float64)
     denominator = np.asarray(denominator, dtype=np.float64)
     zero = denominator == 0
     result = numerator / np.where(zero, 1.0, denominator)
     result[zero] = 0.0
-    if zero.any():
+    if warn and zero.any():
         warnings.warn(
             f"{metric} is ill-defined and set to 0.0 in labels with no {what} samples.",
             UndefinedMetricWarning,
             stacklevel=3,
         )
     return result
+
+
+def _check_warn_for(warn_for):
+    unknown = set(warn_for) - {"sensitivity", "specificity"}
+    if unknown:
+        raise ValueError(
+            "warn_for must hold 'sensitivity' and/or 'specificity'; "
+            f"got {sorted(unknown)!r}."
+        )
 
 
 def _counts(y_true, y_pred, labels, sample_weight):
@@ -130,11 +139,22 @@ def _counts(y_true, y_pred, labels, sample_weight):
 
 
 @validate_params(
-    {**_COMMON, "average": [_AVERAGES, None]},
+    {
+        **_COMMON,
+        "average": [_AVERAGES, None],
+        "warn_for": [tuple, set, list],
+    },
     prefer_skip_nested_validation=True,
 )
 def sensitivity_specificity_support(
-    y_true, y_pred, *, labels=None, pos_label=1, average=None, sample_weight=None
+    y_true,
+    y_pred,
+    *,
+    labels=None,
+    pos_label=1,
+    average=None,
+    warn_for=("sensitivity", "specificity"),
+    sample_weight=None,
 ):
     """Sensitivity, specificity and support of each class (one-vs-rest).
 
@@ -159,6 +179,11 @@ def sensitivity_specificity_support(
         ``pos_label``; ``'micro'`` pools the counts of all classes;
         ``'macro'`` is the unweighted mean over classes; ``'weighted'`` the
         mean weighted by support.
+    warn_for : tuple or set of {"sensitivity", "specificity"}, \
+            default=("sensitivity", "specificity")
+        The metrics that warn (``UndefinedMetricWarning``) when they are
+        ill-defined (a class with no true, or no negative, sample); the
+        others are set to 0.0 silently, as in imbalanced-learn.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights; every count is weighted.
 
@@ -189,8 +214,13 @@ def sensitivity_specificity_support(
     support = tp + fn
     if average == "micro":
         tn, fp, fn, tp = (np.array([c.sum()]) for c in (tn, fp, fn, tp))
-    sensitivity = _divide(tp, tp + fn, "Sensitivity", "true")
-    specificity = _divide(tn, tn + fp, "Specificity", "negative")
+    _check_warn_for(warn_for)
+    sensitivity = _divide(
+        tp, tp + fn, "Sensitivity", "true", warn="sensitivity" in warn_for
+    )
+    specificity = _divide(
+        tn, tn + fp, "Specificity", "negative", warn="specificity" in warn_for
+    )
     if average is None:
         return sensitivity, specificity, support
     weights = support if average == "weighted" else None

@@ -460,3 +460,39 @@ def test_make_iba_errors():
         make_index_balanced_accuracy(alpha=-0.1)
     with pytest.raises(InvalidParameterError, match="'squared' parameter"):
         make_index_balanced_accuracy(squared="yes")
+
+
+@pytest.mark.parametrize(
+    "warn_for",
+    [("sensitivity", "specificity"), ("sensitivity",), {"specificity"}, ()],
+)
+def test_warn_for_selects_the_metrics_that_warn(warn_for):
+    """imbalanced-learn's ``warn_for``: only the listed ill-defined metrics warn.
+
+    Every true label is 0: the sensitivity of classes 1 and 2 (no true
+    sample) and the specificity of class 0 (no negative sample) are
+    ill-defined.
+    """
+    from sklearn.exceptions import UndefinedMetricWarning
+
+    y_true, y_pred = [0, 0, 0, 0], [0, 1, 1, 2]
+    ours, theirs = [], []
+    for function, record in [
+        (sensitivity_specificity_support, ours),
+        (imb.sensitivity_specificity_support, theirs),
+    ]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UndefinedMetricWarning)
+            function(y_true, y_pred, labels=[0, 1, 2], warn_for=warn_for)
+        record.extend(
+            str(w.message).split()[0]
+            for w in caught
+            if issubclass(w.category, UndefinedMetricWarning)
+        )
+    assert sorted(set(ours)) == sorted(set(theirs))
+    assert {name.lower() for name in ours} == set(warn_for)
+
+
+def test_warn_for_unknown_metric_is_refused():
+    with pytest.raises(ValueError, match=r"warn_for must hold.*'recall'"):
+        sensitivity_specificity_support([0, 1], [0, 1], warn_for=("recall",))
