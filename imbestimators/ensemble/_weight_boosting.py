@@ -272,17 +272,7 @@ class RUSBoostClassifier(AdaBoostClassifier):
         if error <= 0:
             return sample_weight, 1.0, 0.0
         if error >= 1.0 - 1.0 / self.n_classes_:
-            # no better than chance: this member is dropped and boosting stops
-            for fitted in (self.estimators_, self.samplers_, self.pipelines_):
-                fitted.pop()
-            if not self.estimators_:
-                raise ValueError(
-                    f"{type(self).__name__}: the first member is no better than "
-                    f"chance (weighted error {error:.4g} >= "
-                    f"{1.0 - 1.0 / self.n_classes_:.4g} for {self.n_classes_} "
-                    "classes); the ensemble cannot be fitted. Use a stronger "
-                    "estimator or check the labels."
-                )
+            self._drop_last_round(error)
             return None, None, None
 
         weight = self.learning_rate * (
@@ -293,6 +283,22 @@ class RUSBoostClassifier(AdaBoostClassifier):
         if iboost < self.n_estimators - 1:
             sample_weight *= np.exp(weight * incorrect * (sample_weight > 0))
         return sample_weight, weight, error
+
+    def _drop_last_round(self, error):
+        """Discard a member no better than chance; boosting then stops.
+
+        Raises when it was the first member: there is no ensemble to keep.
+        """
+        for fitted in (self.estimators_, self.samplers_, self.pipelines_):
+            fitted.pop()
+        if not self.estimators_:
+            raise ValueError(
+                f"{type(self).__name__}: the first member is no better than "
+                f"chance (weighted error {error:.4g} >= "
+                f"{1.0 - 1.0 / self.n_classes_:.4g} for {self.n_classes_} "
+                "classes); the ensemble cannot be fitted. Use a stronger "
+                "estimator or check the labels."
+            )
 
     def _member_input(self, X, *, fitting=False):
         """X as a scikit-learn tree member reads it, cast once instead of per member.
