@@ -113,8 +113,6 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     the best mean score on the last rung, except that a simpler strategy wins
     when the corrected resampled t-test cannot tell it apart from the best.
 
-    Read more in the :ref:`User Guide <strategy_search>`.
-
     Parameters
     ----------
     estimator : estimator instance

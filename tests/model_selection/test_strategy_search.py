@@ -189,6 +189,7 @@ def test_halving_drops_candidates_and_keeps_the_baseline():
     assert "none" in set(search.cv_results_["strategy"][last])
 
 
+@pytest.mark.slow  # starting the loky workers dominates
 def test_same_results_whatever_n_jobs(data):
     """Check that n_jobs=1 and n_jobs=2 give identical cv_results_."""
     one = _search(n_jobs=1).fit(*data).cv_results_
