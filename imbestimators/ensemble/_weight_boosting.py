@@ -48,7 +48,7 @@ class RUSBoostClassifier(AdaBoostClassifier):
     on *all* rows and the weights of all rows are updated by the discrete
     SAMME rule, as in :class:`sklearn.ensemble.AdaBoostClassifier`.
 
-    Read more in the :ref:`User Guide <ensembles>`.
+    Read more in the :ref:`User Guide <ensemble>`.
 
     Parameters
     ----------
