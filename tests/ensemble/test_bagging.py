@@ -360,3 +360,29 @@ def test_multilabel_target_is_refused():
     y = np.random.default_rng(0).integers(0, 2, size=(30, 3))
     with pytest.raises(ValueError, match="Multilabel and multioutput targets"):
         BalancedBaggingClassifier().fit(X, y)
+
+
+def test_tags_follow_the_sampler_and_the_classifier():
+    """Check that NaN is announced only when the sampler and classifier take it.
+
+    imbalanced-learn takes the tag from the classifier alone, so with SMOTE
+    (which refuses NaN) it announces NaN support that fit then refuses.
+    """
+    assert BalancedBaggingClassifier().__sklearn_tags__().input_tags.allow_nan
+    model = BalancedBaggingClassifier(sampler=SMOTE())
+    assert not model.__sklearn_tags__().input_tags.allow_nan
+    X, y = _data()
+    X[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        model.fit(X, y)
+    assert (
+        BalancedBaggingClassifier(n_estimators=2).fit(X, y).predict(X).shape == y.shape
+    )
+
+
+def test_sample_weight_without_bootstrap_warns():
+    """Check scikit-learn's warning: weights as draw probabilities need a bootstrap."""
+    X, y = _data()
+    model = BalancedBaggingClassifier(n_estimators=2, bootstrap=False)
+    with pytest.warns(UserWarning, match="recommended to use bootstrap=True"):
+        model.fit(X, y, sample_weight=np.full(len(y), 0.5))
