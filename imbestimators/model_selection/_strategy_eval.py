@@ -20,7 +20,11 @@ from imbestimators.model_selection._objective import resolve_objective
 from imbestimators.model_selection._threshold_search import Counts, metric
 
 __all__ = [
+    "RANKING_SCORERS",
     "DecisionScorer",
+    "can_subsample",
+    "class_floor",
+    "class_permutations",
     "fit_and_score",
     "halving_schedule",
     "make_selection_scorer",
@@ -165,7 +169,18 @@ def raise_all_failed(owner, exception, errors):
     raise new from exception
 
 
-def halving_schedule(class_counts, n_candidates, *, factor, min_resources, n_splits):
+def class_floor(cv, y):
+    """Rows a class needs for ``MIN_ROWS_PER_FOLD`` rows in a test fold of ``cv``.
+
+    From the splitter's own test fraction, so that repeated splits (5 folds x
+    2 repeats) ask for as many rows as 5 folds, not 10.
+    """
+    dummy = np.zeros((len(y), 1))
+    fraction = np.mean([len(test) for _, test in cv.split(dummy, y)]) / len(y)
+    return math.ceil(MIN_ROWS_PER_FOLD / fraction)
+
+
+def halving_schedule(class_counts, n_candidates, *, factor, min_resources, floor):
     """The number of rows of each rung; the last rung has every row.
 
     With ``min_resources='auto'`` the first rung is the smallest stratified
@@ -175,7 +190,6 @@ def halving_schedule(class_counts, n_candidates, *, factor, min_resources, n_spl
     """
     n_samples = int(np.sum(class_counts))
     if min_resources == "auto":
-        floor = MIN_ROWS_PER_FOLD * n_splits
         share = class_counts / n_samples
         smallest = max(
             math.ceil(min(floor, c) / s) for c, s in zip(class_counts, share)
@@ -195,17 +209,16 @@ def class_permutations(y, rng):
     return [rng.permutation(np.flatnonzero(y == c)) for c in np.unique(y)]
 
 
-def nested_subsample(permutations, n_rows, n_splits):
+def nested_subsample(permutations, n_rows, floor):
     """Rows of a stratified subsample of about ``n_rows`` rows, sorted.
 
     Each class keeps its share of ``n_rows`` (so the subsample has the data's
     class prior, and strategies meet the imbalance they will meet on all rows),
-    but never fewer than ``MIN_ROWS_PER_FOLD`` rows per test fold (or all of
-    its rows). Taking a prefix of fixed per-class orders makes each rung's
+    but never fewer than ``floor`` rows (:func:`class_floor`, or all of its
+    rows). Taking a prefix of fixed per-class orders makes each rung's
     subsample contain the previous one's.
     """
     n_samples = sum(len(p) for p in permutations)
-    floor = MIN_ROWS_PER_FOLD * n_splits
     rows = []
     for order in permutations:
         share = round(n_rows * len(order) / n_samples)

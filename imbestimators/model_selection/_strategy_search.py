@@ -25,6 +25,7 @@ from imbestimators.model_selection._strategy_eval import (
     RANKING_SCORERS,
     DecisionScorer,
     can_subsample,
+    class_floor,
     class_permutations,
     fit_and_score,
     halving_schedule,
@@ -507,7 +508,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     def _run_halving(self, models, candidates, specs, data, rng):
         X, y, weight, scorer, fit_weight = data
         cv = check_cv(self.cv, y, classifier=True)
-        n_splits = cv.get_n_splits(np.zeros((len(y), 1)), y)
+        floor = class_floor(cv, y) if can_subsample(self.cv) else 0
         counts = np.unique(y, return_counts=True)[1]
         if self.search == "halving" and can_subsample(self.cv):
             rungs = halving_schedule(
@@ -515,7 +516,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
                 len(candidates),
                 factor=self.factor,
                 min_resources=self.min_resources,
-                n_splits=n_splits,
+                floor=floor,
             )
         else:
             rungs = [len(y)]
@@ -530,7 +531,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             rows = (
                 np.arange(len(y))
                 if last
-                else nested_subsample(permutations, n_rows, n_splits)
+                else nested_subsample(permutations, n_rows, floor)
             )
             context = (X, y, weight, scorer, fit_weight, iteration)
             results, splits = self._evaluate(models, alive, rows, cv, context)

@@ -11,7 +11,12 @@ from sklearn.datasets import make_classification
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.model_selection import (
+    GridSearchCV,
+    RepeatedStratifiedKFold,
+    StratifiedKFold,
+    cross_val_score,
+)
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -24,6 +29,7 @@ from imbestimators.model_selection import (
 from imbestimators.model_selection._strategy_eval import (
     MIN_ROWS_PER_FOLD,
     DecisionScorer,
+    class_floor,
     class_permutations,
     halving_schedule,
     nested_subsample,
@@ -146,28 +152,41 @@ def test_treatment_chosen_when_it_clearly_helps():
 def test_halving_schedule_grows_by_factor_to_all_rows():
     """Check rung sizes: the last is every row, each ``factor`` times the one before."""
     counts = np.array([19_600, 400])
-    # 'auto': the 2 % class needs 10 rows x 5 folds, so rung 0 has >= 2500 rows
-    auto = halving_schedule(counts, 26, factor=3, min_resources="auto", n_splits=5)
+    # 'auto': the 2 % class needs 50 rows (10 per test fold of 5 folds), so
+    # rung 0 has >= 2500 rows
+    auto = halving_schedule(counts, 26, factor=3, min_resources="auto", floor=50)
     assert auto == [6667, 20_000]
-    rungs = halving_schedule(counts, 26, factor=3, min_resources=2000, n_splits=5)
+    rungs = halving_schedule(counts, 26, factor=3, min_resources=2000, floor=50)
     assert rungs == [2223, 6667, 20_000]
     # no more rungs than it takes to bring 5 candidates to about one
-    assert (
-        len(halving_schedule(counts, 5, factor=3, min_resources=100, n_splits=5)) == 2
-    )
+    assert len(halving_schedule(counts, 5, factor=3, min_resources=100, floor=50)) == 2
     # too few rows for a smaller rung: one rung of all rows
     assert halving_schedule(
-        np.array([950, 50]), 26, factor=3, min_resources="auto", n_splits=5
+        np.array([950, 50]), 26, factor=3, min_resources="auto", floor=50
     ) == [1000]
+
+
+@pytest.mark.parametrize(
+    ("cv", "floor"),
+    [
+        (StratifiedKFold(5), 5 * MIN_ROWS_PER_FOLD),
+        (RepeatedStratifiedKFold(n_splits=5, n_repeats=2), 5 * MIN_ROWS_PER_FOLD),
+        (StratifiedKFold(2), 2 * MIN_ROWS_PER_FOLD),
+    ],
+)
+def test_class_floor_follows_the_test_fraction(cv, floor):
+    """Check the floor: MIN_ROWS_PER_FOLD rows per test fold, repeated or not."""
+    y = np.r_[np.zeros(900, int), np.ones(100, int)]
+    assert class_floor(cv, y) == floor
 
 
 def test_nested_subsample_keeps_prior_and_nests():
     """Check that subsamples keep class shares, the floor, and contain each other."""
     y = np.r_[np.zeros(9800, int), np.ones(200, int)]
     perms = class_permutations(y, np.random.RandomState(0))
-    small = nested_subsample(perms, 2000, n_splits=5)
-    large = nested_subsample(perms, 5000, n_splits=5)
-    assert np.sum(y[small] == 1) == MIN_ROWS_PER_FOLD * 5  # the floor binds
+    small = nested_subsample(perms, 2000, floor=50)
+    large = nested_subsample(perms, 5000, floor=50)
+    assert np.sum(y[small] == 1) == 50  # the floor binds
     assert np.sum(y[large] == 1) == 100  # its share, 2 %
     assert np.sum(y[large] == 0) == 4900
     assert set(small) <= set(large)
