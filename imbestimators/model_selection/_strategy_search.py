@@ -707,7 +707,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         failed = [e for e in results["error"] if e]
         if failed:
             warnings.warn(
-                f"{len(failed)} of {len(failed and results['error'])} candidate "
+                f"{len(failed)} of {len(results['error'])} candidate "
                 f"evaluations had failed fits (score error_score="
                 f"{self.error_score!r}); first: {failed[0]}",
                 FitFailedWarning,
