@@ -17,6 +17,7 @@ collects, parametrizes and reports them as it would the original file.
 import ast
 import importlib
 import inspect
+import sys
 import types
 from pathlib import Path
 
@@ -34,16 +35,19 @@ __all__ = [
 # against this release's test files; another release gets skipped.
 TESTED_VERSION = "0.14.2"
 
-# Test files (relative to the imblearn package) whose subject is a sampler
-# we implement. Left out: test_kmeans_smote.py, test_smoten.py and
-# test_svm_smote.py (KMeansSMOTE, SMOTEN and SVMSMOTE are not ours).
+# Test files (relative to the imblearn package) whose subject is a sampler,
+# or another public name, that we implement.
 TEST_FILES = (
     "over_sampling/tests/test_adasyn.py",
     "over_sampling/tests/test_common.py",
     "over_sampling/tests/test_random_over_sampler.py",
     "over_sampling/_smote/tests/test_borderline_smote.py",
+    "over_sampling/_smote/tests/test_kmeans_smote.py",
     "over_sampling/_smote/tests/test_smote.py",
     "over_sampling/_smote/tests/test_smote_nc.py",
+    "over_sampling/_smote/tests/test_smoten.py",
+    "over_sampling/_smote/tests/test_svm_smote.py",
+    "metrics/tests/test_pairwise.py",
     "under_sampling/_prototype_generation/tests/test_cluster_centroids.py",
     "under_sampling/_prototype_selection/tests/test_allknn.py",
     "under_sampling/_prototype_selection/tests/test_condensed_nearest_neighbour.py",
@@ -57,6 +61,15 @@ TEST_FILES = (
     "under_sampling/_prototype_selection/tests/test_tomek_links.py",
     "combine/tests/test_smote_enn.py",
     "combine/tests/test_smote_tomek.py",
+    "ensemble/tests/test_bagging.py",
+    "ensemble/tests/test_easy_ensemble.py",
+    "ensemble/tests/test_forest.py",
+    "ensemble/tests/test_weight_boosting.py",
+    "tests/test_pipeline.py",
+    "model_selection/tests/test_split.py",
+    "datasets/tests/test_imbalance.py",
+    "utils/tests/test_validation.py",
+    "utils/tests/test_docstring.py",
 )
 
 
@@ -115,6 +128,10 @@ def rewrite_imports(source):
     return "".join(lines), sorted(substituted)
 
 
+#: the name of the pseudo-package that holds the rewritten test modules
+_PACKAGE = "imbestimators_conformance"
+
+
 def load_module(path):
     """Execute a rewritten imblearn test file as a fresh module.
 
@@ -128,8 +145,12 @@ def load_module(path):
             f"{path}: no 'from imblearn.<subpackage> import <sampler>' statement "
             "names a sampler of ours; its tests would run imbalanced-learn's."
         )
-    module = types.ModuleType("imbestimators_conformance." + path.stem)
+    module = types.ModuleType(f"{_PACKAGE}.{path.stem}")
     module.__file__ = str(path)
+    # registered, so that pickle (joblib's memory cache, in test_pipeline.py)
+    # finds the classes a test file defines
+    sys.modules.setdefault(_PACKAGE, types.ModuleType(_PACKAGE))
+    sys.modules[module.__name__] = module
     exec(compile(source, str(path), "exec"), module.__dict__)
     module.substituted = substituted
     return module
