@@ -86,10 +86,22 @@ API_SECTIONS = [
     ),
     ("combine", "Combinations", "Over-sampling followed by cleaning."),
     (
+        "ensemble",
+        "Balanced ensembles",
+        "Bagging, boosting and random forests whose members each fit on a "
+        "balanced resample.",
+    ),
+    (
+        "pipeline",
+        "Pipeline",
+        "A scikit-learn Pipeline whose samplers resample during fit only.",
+    ),
+    (
         "model_selection",
-        "Threshold tuning and prior correction",
-        "Decision rules learned by cross-validation; probabilities corrected "
-        "for the class prior.",
+        "Model selection",
+        "The imbalance strategy search; decision rules learned by "
+        "cross-validation; probabilities corrected for the class prior; a "
+        "splitter that spreads hard samples over the folds.",
     ),
     ("class_weight", "Class weights", "Weighting schemes for imbalanced classes."),
     (
@@ -105,6 +117,11 @@ API_SECTIONS = [
     ),
     ("neural", "Neural networks", "A focal-loss MLP (needs the ``torch`` extra)."),
     ("metrics", "Metrics", "Imbalance-aware metrics and scorers."),
+    (
+        "metrics.pairwise",
+        "Pairwise metrics",
+        "The Value Difference Metric between rows of categorical data.",
+    ),
     ("diagnostics", "Diagnostics", "How imbalanced, and how hard, a data set is."),
     (
         "testing",
@@ -113,6 +130,18 @@ API_SECTIONS = [
         "``testing`` extra).",
     ),
     ("exceptions", "Exceptions and warnings", "Warnings and errors raised here."),
+    (
+        "utils",
+        "Utilities",
+        "The exact k-nearest-neighbours engine and imbalanced-learn's "
+        "validation helpers.",
+    ),
+    (
+        "_config",
+        "Configuration",
+        "Global settings, such as the device of the k-NN engine "
+        "(also ``imbestimators.set_config`` and friends).",
+    ),
 ]
 
 GENERATED = HERE / "generated" / "api"
@@ -183,12 +212,10 @@ def generate_api_pages():
     there but fails to import fails the build.
     """
     GENERATED.mkdir(parents=True, exist_ok=True)
-    package_dir = Path(imbestimators.__file__).parent
     present = [
         section
         for section in API_SECTIONS
-        if (package_dir / section[0] / "__init__.py").exists()
-        or (package_dir / f"{section[0]}.py").exists()
+        if importlib.util.find_spec(f"imbestimators.{section[0]}") is not None
     ]
     toc = ["API reference", "=" * 13, "", ".. toctree::", "   :maxdepth: 1", ""]
     for module_name, title, description in present:
