@@ -47,6 +47,7 @@ from imbestimators.under_sampling._base import query_in_chunks
 from imbestimators.utils._neighbors import (
     NeighborsIndex,
     _blas_controller,
+    _map_threads,
     scaled_to_safe_range,
     screening_dtype,
 )
@@ -81,6 +82,7 @@ _RUN = 1024
 #: query rows and candidate rows per block of the threshold kernel
 _QUERY_BLOCK = 1024
 _CANDIDATE_BLOCK = 512
+_BLOCK_ENTRIES = _QUERY_BLOCK * _CANDIDATE_BLOCK
 
 
 def _single_blas_thread():
@@ -165,44 +167,70 @@ class _Witnesses:
 
     def scan(self, selected, candidates):
         """Look for witnesses of ``rows[selected]`` among sorted ``candidates``."""
-        selected = self.unsettled(selected)
-        if not selected.size or not candidates.size:
+        self.scan_many([(selected, candidates)])
+
+    def scan_many(self, groups):
+        """``scan`` for each ``(selected, candidates)`` pair; the selected rows
+        of different pairs must differ.
+
+        The pairs and the query blocks of each pair are independent (a row's
+        witnesses depend on its own scan only), so they are spread over one
+        thread per core, each on a sequential BLAS.
+        """
+        tasks = []
+        for selected, candidates in groups:
+            selected = self.unsettled(selected)
+            if selected.size and candidates.size:
+                tasks.extend(self._tasks(selected, candidates))
+        if not tasks:
             return
         if sparse.issparse(self.X):
-            self._scan_with_engine(selected, candidates)
+            for selected, candidates in tasks:
+                self._scan_with_engine(selected, candidates)
             return
         with _single_blas_thread():
-            self._scan_dense(selected, candidates)
+            _map_threads(lambda task: self._scan_query_block(*task), tasks)
 
-    def _scan_dense(self, selected, candidates):
+    def _tasks(self, selected, candidates):
+        """Independent pieces of a scan: blocks of query rows."""
+        if sparse.issparse(self.X):
+            return [(selected, candidates)]
         cand_X = self.X[candidates]
         cand_sq = _row_sq_norms(cand_X)
         max_cand_sq = cand_sq.max()
         cand_augs = {}
+        tasks = []
         for start in range(0, len(selected), _QUERY_BLOCK):
             block = selected[start : start + _QUERY_BLOCK]
-            query = self.X[self.rows[block]]
-            q_sq = _row_sq_norms(query)
-            dtype = screening_dtype(self.X.dtype, max(max_cand_sq, q_sq.max()))
+            q_max = _row_sq_norms(self.X[self.rows[block]]).max()
+            dtype = screening_dtype(self.X.dtype, max(max_cand_sq, q_max))
             if dtype not in cand_augs:
                 cand_augs[dtype] = _augmented_candidates(cand_X, cand_sq, dtype)
-            cand_aug = cand_augs[dtype]
-            query_aug = _augmented_query(query, dtype)
-            for first in range(0, len(candidates), _CANDIDATE_BLOCK):
-                keep = self.found[block] < self.k
-                if not keep.all():
-                    block, query_aug, q_sq = block[keep], query_aug[keep], q_sq[keep]
-                if not block.size:
-                    break
-                last = first + _CANDIDATE_BLOCK
-                self._scan_block(
-                    block,
-                    query_aug,
-                    q_sq,
-                    candidates[first:last],
-                    cand_aug[:, first:last],
-                    cand_sq[first:last].max(),
-                )
+            tasks.append((block, candidates, cand_augs[dtype], cand_sq))
+        return tasks
+
+    def _scan_query_block(self, block, candidates, cand_aug, cand_sq):
+        query = self.X[self.rows[block]]
+        q_sq = _row_sq_norms(query)
+        query_aug = _augmented_query(query, cand_aug.dtype)
+        # few query rows scan more candidates per product: the products stay
+        # large enough to cost more than the numpy calls around them
+        step = max(_CANDIDATE_BLOCK, _BLOCK_ENTRIES // len(block))
+        for first in range(0, len(candidates), step):
+            keep = self.found[block] < self.k
+            if not keep.all():
+                block, query_aug, q_sq = block[keep], query_aug[keep], q_sq[keep]
+            if not block.size:
+                return
+            last = first + step
+            self._scan_block(
+                block,
+                query_aug,
+                q_sq,
+                candidates[first:last],
+                cand_aug[:, first:last],
+                cand_sq[first:last].max(),
+            )
 
     def _scan_block(self, selected, query_aug, q_sq, candidates, cand_aug, max_c_sq):
         shifted = query_aug @ cand_aug
@@ -210,27 +238,41 @@ class _Witnesses:
         dtype = shifted.dtype
         error = _rounding_bound(dtype, query_aug.shape[1], q_sq, max_c_sq)
         error += 4 * np.finfo(dtype).eps * np.abs(limit)
-        self._exclude(shifted, selected, candidates)
-        below = shifted <= (limit + error).astype(dtype)[:, None]
-        if not below.any():
+        # one pass over the block keeps the few entries that may be witnesses;
+        # everything else works on them (row-major: first columns first)
+        flat = np.flatnonzero(shifted <= (limit + error).astype(dtype)[:, None])
+        if not flat.size:
             return
-        surely = below & (shifted < (limit - error).astype(dtype)[:, None])
-        close = below & ~surely
-        if close.any():
-            self._decide_exactly(surely, close, selected, candidates)
-        self._add(surely, selected, candidates)
+        r, c = np.divmod(flat, shifted.shape[1])
+        new = candidates[c]
+        owner = selected[r]
+        # a row is not its own witness, nor twice the same one
+        fresh = new != self.rows[owner]
+        for known in self.witnesses[owner].T:
+            fresh &= new != known
+        surely = shifted.ravel()[flat] < (limit - error).astype(dtype)[r]
+        close = np.flatnonzero(fresh & ~surely)
+        if close.size:
+            sq = exact_sq_distances(self.X, self.rows[owner[close]], new[close])
+            surely[close] = sq < self.threshold_sq[owner[close]]
+        hit = fresh & surely
+        self._add_hits(owner[hit], new[hit])
 
-    def _exclude(self, shifted, selected, candidates):
-        """A row is not its own witness, nor twice the same one."""
-        for column in (self.rows[selected], *self.witnesses[selected].T):
-            pos = np.minimum(np.searchsorted(candidates, column), len(candidates) - 1)
-            hit = np.flatnonzero(candidates[pos] == column)
-            shifted[hit, pos[hit]] = np.inf
+    def _add_hits(self, owner, new):
+        """Record up to the missing number of witnesses per row, in the given order.
 
-    def _decide_exactly(self, surely, close, selected, candidates):
-        r, c = np.nonzero(close)
-        sq = exact_sq_distances(self.X, self.rows[selected[r]], candidates[c])
-        surely[r, c] = sq < self.threshold_sq[selected[r]]
+        ``owner`` (grouped by row) and ``new``: a witness of each row.
+        """
+        if not owner.size:
+            return
+        firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        counts = np.diff(np.r_[firsts, len(owner)])
+        rank = np.arange(len(owner)) - np.repeat(firsts, counts)
+        slot = self.found[owner] + rank
+        take = slot < self.k
+        self.witnesses[owner[take], slot[take]] = new[take]
+        rows = owner[firsts]
+        self.found[rows] = np.minimum(self.k, self.found[rows] + counts)
 
     def _add(self, surely, selected, candidates):
         """Record up to the missing number of witnesses per row, first columns first.
@@ -334,6 +376,7 @@ class _Cells:
         if n_near > 1:
             near_pivots = NeighborsIndex(X[self.pivots]).kneighbors(n_near - 1)
             neighbours = np.column_stack([neighbours, near_pivots])
+        self._near_pivots = neighbours
         self.near = neighbours[cell].astype(np.int32)
         self._X_all = X
         order = np.argsort(cell, kind="stable")
@@ -354,27 +397,36 @@ class _Cells:
         )
         return np.sqrt(sq).reshape(near.shape)
 
-    def scan_cell(self, witnesses, selected, cell):
-        witnesses.scan(
-            selected, self._members[self._starts[cell] : self._starts[cell + 1]]
-        )
+    def members(self, cell):
+        """The rows of a cell, sorted."""
+        return self._members[self._starts[cell] : self._starts[cell + 1]]
 
     def search(self, witnesses, selected, position, n_cells=None):
         """Search each selected row's cell, then ``n_cells - 1`` neighbouring cells.
 
         The first search is done by runs of consecutive cells of about
-        ``_CANDIDATE_BLOCK`` rows: every row of a run scans the whole run, so
-        the products are few and large, and the extra rows are extra chances.
+        ``_RUN`` rows: every row of a run scans the whole run, so the products
+        are few and large, and the extra rows are extra chances. The rows left
+        then scan the members of their pivot's near cells, one product per
+        cell (with label noise, a quarter of the rows may be left: one
+        product per pair of cells cost ten times as much).
         """
         self._search_runs(witnesses, selected, position)
-        for j in range(1, min(n_cells or self.near.shape[1], self.near.shape[1])):
-            selected = witnesses.unsettled(selected)
-            cell_of = self.near[position[selected], j]
-            order = np.argsort(cell_of, kind="stable")
-            bounds = np.searchsorted(cell_of[order], np.arange(len(self.pivots) + 1))
-            for cell in np.unique(cell_of):
-                rows_in = selected[order[bounds[cell] : bounds[cell + 1]]]
-                self.scan_cell(witnesses, rows_in, cell)
+        n_cells = min(n_cells or self.near.shape[1], self.near.shape[1])
+        if n_cells < 2:
+            return
+        selected = witnesses.unsettled(selected)
+        cell_of = self.near[position[selected], 0]
+        order = np.argsort(cell_of, kind="stable")
+        bounds = np.searchsorted(cell_of[order], np.arange(len(self.pivots) + 1))
+        groups = []
+        for cell in np.unique(cell_of):
+            near = self._near_pivots[cell, 1:n_cells]
+            members = np.concatenate([self.members(c) for c in near])
+            groups.append(
+                (selected[order[bounds[cell] : bounds[cell + 1]]], np.sort(members))
+            )
+        witnesses.scan_many(groups)
 
     def _search_runs(self, witnesses, selected, position):
         cell_of = self.near[position[selected], 0]
@@ -383,13 +435,14 @@ class _Cells:
         # runs of whole cells, cut where a run reaches _RUN rows
         run_of_cell = self._starts[:-1] // _RUN
         cuts = np.flatnonzero(np.diff(run_of_cell)) + 1
+        groups = []
         for first, last in zip(np.r_[0, cuts], np.r_[cuts, len(self.pivots)]):
             rows_in = selected[order[row_bounds[first] : row_bounds[last]]]
-            if not rows_in.size:
-                continue
-            # candidates in increasing row order (each cell's are)
-            members = np.sort(self._members[self._starts[first] : self._starts[last]])
-            witnesses.scan(rows_in, members)
+            if rows_in.size:
+                # candidates in increasing row order (each cell's are)
+                members = self._members[self._starts[first] : self._starts[last]]
+                groups.append((rows_in, np.sort(members)))
+        witnesses.scan_many(groups)
 
 
 def _nearest_pivot(X, rows, pivots):
@@ -557,8 +610,12 @@ def _bound_promising(X, rows, other, k, cells):
     bound -= _BOUND_MARGIN * (pivot_distance.max() + own_distance)
     witnesses = _Witnesses(X, rows[tried], k, np.where(bound > 0, bound, 0.0) ** 2)
     positive = np.flatnonzero(bound > 0)
-    for cell in np.unique(own[positive]):
-        cells.scan_cell(witnesses, positive[own[positive] == cell], cell)
+    witnesses.scan_many(
+        [
+            (positive[own[positive] == cell], cells.members(cell))
+            for cell in np.unique(own[positive])
+        ]
+    )
     return np.mean(witnesses.found >= k) >= _BOUND_TRIAL_SUCCESS
 
 

@@ -253,3 +253,103 @@ def test_edited_nearest_neighbours_reproducer_at_2_to_the_64():
     _, y_unit = EditedNearestNeighbours().fit_resample(X, y)
     _, y_huge = EditedNearestNeighbours().fit_resample(np.ldexp(X, 64), y)
     assert np.bincount(y_unit).tolist() == np.bincount(y_huge).tolist() == [4, 6]
+
+
+@st.composite
+def noisy_clustered_rows(draw):
+    """Several clusters per class, flipped labels, copies (some under another
+    label) and integer ties: the data on which the witness search must fall
+    back from the rows' own cells to their near cells and to full scans."""
+    seed = draw(st.integers(0, 2**16))
+    rng = np.random.default_rng(seed)
+    n = draw(st.integers(150, 400))
+    n_features = draw(st.integers(2, 6))
+    centres = rng.normal(scale=3, size=(4, n_features))
+    cluster = rng.integers(0, 4, size=n)
+    X = centres[cluster] + rng.normal(size=(n, n_features))
+    if draw(st.booleans()):
+        X = np.round(X)  # many exact distance ties
+    codes = (cluster >= 2).astype(np.intp)
+    flipped = rng.random(n) < draw(st.sampled_from([0.02, 0.1, 0.3]))
+    codes[flipped] = 1 - codes[flipped]
+    copies = rng.integers(0, n, size=n // 5)
+    X[rng.integers(0, n, size=n // 5)] = X[copies]
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    return X.astype(dtype), codes
+
+
+@given(data=noisy_clustered_rows(), k=st.integers(1, 4))
+def test_witness_search_on_noisy_data_matches_brute_force(data, k):
+    """Check the witness counts on noisy, clustered data with ties and copies,
+    with thresholds lowered so that every path of the search runs: cells and
+    their runs, the near cells of the rows left (one product per cell), query
+    blocks spread over threads, candidate blocks of adaptive width and the full
+    scan; each recorded witness is a distinct row of the class strictly closer
+    than the nearest row of another class."""
+    X, codes = data
+    patched = {
+        "_MIN_CELLED": 32,
+        "_RUN": 24,
+        "_QUERY_BLOCK": 16,
+        "_CANDIDATE_BLOCK": 8,
+        "_BLOCK_ENTRIES": 256,
+        "_FIRST_BLOCK": 16,
+    }
+    saved = {name: getattr(_neighbourhoods, name) for name in patched}
+    try:
+        for name, value in patched.items():
+            setattr(_neighbourhoods, name, value)
+        for code in (0, 1):
+            rows = np.flatnonzero(codes == code)
+            other = np.flatnonzero(codes != code)
+            found, depends_on = rows_with_own_class_first(X, rows, rows, other, k)
+            expected = [brute_own_class_first(X, codes, i, k) for i in rows]
+            np.testing.assert_array_equal(found, expected)
+            witnesses = depends_on[:, :k]
+            np.testing.assert_array_equal((witnesses >= 0).sum(axis=1), found)
+            for i, row in enumerate(rows):
+                listed = witnesses[i, : found[i]]
+                assert len(set(listed.tolist())) == found[i]
+                sq = brute_sq(X, row)
+                assert np.all(codes[listed] == code)
+                assert np.all(listed != row)
+                assert np.all(sq[listed] < sq[codes != code].min())
+        np.testing.assert_array_equal(tomek_link_mask(X, codes), brute_tomek(X, codes))
+    finally:
+        for name, value in saved.items():
+            setattr(_neighbourhoods, name, value)
+
+
+def test_scan_many_records_the_first_witnesses_of_each_group():
+    """Check that groups scanned together (over threads) give each row the
+    witnesses a scan of its own group alone gives: the first ones in candidate
+    order, at most k, never the row itself nor one already known."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, 4))
+    rows = np.arange(0, 3000, 2)
+    threshold_sq = np.full(len(rows), 2.0)
+    groups = [
+        (np.arange(0, 700), np.arange(0, 3000, 3)),
+        (np.arange(700, 1500), np.arange(1, 3000, 2)),
+    ]
+    together = _neighbourhoods._Witnesses(X, rows, 3, threshold_sq)
+    together.witnesses[5, 0] = 0  # already known: not recorded twice
+    together.found[5] = 1
+    together.scan_many(groups)
+    for selected, candidates in groups:
+        alone = _neighbourhoods._Witnesses(X, rows, 3, threshold_sq)
+        alone.witnesses[5, 0] = 0
+        alone.found[5] = 1
+        alone.scan(selected, candidates)
+        np.testing.assert_array_equal(
+            together.witnesses[selected], alone.witnesses[selected]
+        )
+        for i in selected:
+            sq = brute_sq(X, rows[i])
+            closer = [c for c in candidates if sq[c] < 2.0 and c != rows[i]]
+            known = [0] if i == 5 else []
+            first = [c for c in closer if c not in known][: 3 - len(known)]
+            np.testing.assert_array_equal(
+                together.witnesses[i],
+                known + first + [-1] * (3 - len(known) - len(first)),
+            )
