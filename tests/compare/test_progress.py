@@ -1,6 +1,7 @@
 """Tests of the progress bar."""
 
 import io
+import itertools
 
 from imbestimators._compare._progress import ProgressBar
 
@@ -43,3 +44,31 @@ def test_progress_bar_tty_redraws_one_line():
     assert text.count("\r") == 4
     assert text.endswith("\n")
     assert text.count("\n") == 1
+
+
+def test_progress_bar_estimates_the_time_left_from_the_work_done(monkeypatch):
+    """Check the estimate: none at the start, then elapsed x work left / work done."""
+    clock = itertools.chain([0.0], itertools.repeat(10.0))
+    monkeypatch.setattr(
+        "imbestimators._compare._progress.time.perf_counter", lambda: next(clock)
+    )
+    stream = io.StringIO()
+    bar = ProgressBar(4, stream=stream, total_work=400)
+    assert bar.time_left() is None
+    bar.update("a", work=100)
+    # a quarter of the work in 10 s: 30 s left, whatever the count of fits
+    assert bar.time_left() == 30.0
+    assert "~30 s left" in stream.getvalue()
+
+
+def test_progress_bar_replan_counts_rows_not_fits():
+    """Check that after replan a heavy fit moves the bar more than a light one."""
+    stream = io.StringIO()
+    bar = ProgressBar(3, stream=stream, total_work=3)
+    bar.replan(3, total_work=100)
+    bar.update("light", work=10)
+    bar.update("heavy", work=80)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("[" + "#" * 3 + "-")
+    assert lines[1].startswith("[" + "#" * 27 + "-")
+    assert "2/3 fits" in lines[1]
