@@ -20,12 +20,13 @@ from joblib import effective_n_jobs
 from sklearn.base import clone
 from sklearn.ensemble import BaggingClassifier
 from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.parallel import Parallel
 from sklearn.utils.random import sample_without_replacement
 
 from imbestimators.pipeline import Pipeline
 from imbestimators.under_sampling import RandomUnderSampler
 from imbestimators.utils import check_target_type
+from imbestimators.utils._parallel import delayed
 from imbestimators.utils._param_validation import (
     Interval,
     StrOptions,

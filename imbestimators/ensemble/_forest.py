@@ -23,11 +23,12 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import accuracy_score
 from sklearn.utils import check_random_state, compute_sample_weight
-from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.parallel import Parallel
 from sklearn.utils.validation import assert_all_finite, check_is_fitted
 
 from imbestimators.pipeline import Pipeline
 from imbestimators.under_sampling import RandomUnderSampler
+from imbestimators.utils._parallel import delayed
 from imbestimators.utils._param_validation import (
     Interval,
     StrOptions,

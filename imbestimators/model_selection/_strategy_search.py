@@ -11,7 +11,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.parallel import Parallel
 from sklearn.utils.validation import (
     check_is_fitted,
     column_or_1d,
@@ -39,6 +39,7 @@ from imbestimators.model_selection._strategy_space import (
     resolve_strategies,
 )
 from imbestimators.model_selection._threshold import ThresholdTunedClassifier
+from imbestimators.utils._parallel import delayed
 from imbestimators.utils._param_validation import (
     HasMethods,
     Interval,

@@ -22,7 +22,7 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.parallel import Parallel
 from sklearn.utils.validation import (
     check_is_fitted,
     column_or_1d,
@@ -45,6 +45,7 @@ from imbestimators.model_selection._threshold_search import (
     search_offsets,
     threshold_curve,
 )
+from imbestimators.utils._parallel import delayed
 from imbestimators.utils._param_validation import (
     HasMethods,
     Interval,

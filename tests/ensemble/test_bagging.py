@@ -386,3 +386,26 @@ def test_sample_weight_without_bootstrap_warns():
     model = BalancedBaggingClassifier(n_estimators=2, bootstrap=False)
     with pytest.warns(UserWarning, match="recommended to use bootstrap=True"):
         model.fit(X, y, sample_weight=np.full(len(y), 0.5))
+
+
+def _keep_all_on_auto_device(X, y):
+    """A sampler function that fails unless the configured device reached it."""
+    from imbestimators import get_config
+
+    if get_config()["device"] != "auto":
+        raise RuntimeError(f"device {get_config()['device']!r} in the worker")
+    return X, y
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_members_see_the_configured_device(n_jobs):
+    """The members' samplers run with the caller's imbestimators configuration
+    (the k-NN engine's device) in every joblib worker, not the defaults."""
+    from imbestimators import config_context
+
+    X, y = make_classification(n_samples=200, weights=[0.8], random_state=0)
+    sampler = FunctionSampler(func=_keep_all_on_auto_device)
+    bagging = BalancedBaggingClassifier(sampler=sampler, n_estimators=4, n_jobs=n_jobs)
+    with config_context(device="auto"):
+        bagging.fit(X, y)
+    assert len(bagging.estimators_) == 4

@@ -601,3 +601,24 @@ def test_balanced_ensembles_join_when_importable(monkeypatch):
     names = {s.name for s in resolve_strategies("all", LogisticRegression(), owner="t")}
     assert not any(name.startswith("Balanced") for name in names)
     assert "SMOTE" in names
+
+
+def _keep_all_on_auto_device(X, y):
+    """A sampler function that fails unless the configured device reached it."""
+    from imbestimators import get_config
+
+    if get_config()["device"] != "auto":
+        raise RuntimeError(f"device {get_config()['device']!r} in the worker")
+    return X, y
+
+
+def test_candidates_see_the_configured_device(data):
+    """Each candidate fit runs with the caller's imbestimators configuration
+    (the k-NN engine's device) in the joblib workers, not the defaults."""
+    from imbestimators import FunctionSampler, config_context
+
+    sampler = FunctionSampler(func=_keep_all_on_auto_device)
+    search = _search(strategies=[sampler], n_jobs=2, search="exhaustive")
+    with config_context(device="auto"):
+        search.fit(*data)
+    assert np.isfinite(search.best_score_)
