@@ -33,7 +33,15 @@ def test_all_estimators_found():
         "ADASYN",
         "BorderlineSMOTE",
         "SMOTENC",
+        "SMOTEN",
+        "SVMSMOTE",
+        "KMeansSMOTE",
         "RandomOverSampler",
+        "BalancedBaggingClassifier",
+        "BalancedRandomForestClassifier",
+        "EasyEnsembleClassifier",
+        "RUSBoostClassifier",
+        "ImbalanceStrategySearchCV",
     } <= names
     assert not any(name.startswith("Base") for name in names)
 
