@@ -12,13 +12,13 @@ when flagging one (precision), whatever the decision threshold.
 # %%
 # The digits data ("is this an 8?") and one pipeline per strategy, built with
 # imbalanced-learn's Pipeline so that only the training folds are resampled.
-from imblearn.pipeline import make_pipeline
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.preprocessing import StandardScaler
 
 from imbestimators.over_sampling import ADASYN, SMOTE, RandomOverSampler
+from imbestimators.pipeline import make_pipeline
 from imbestimators.under_sampling import RandomUnderSampler, TomekLinks
 
 X, digit = load_digits(return_X_y=True)

@@ -118,7 +118,7 @@ def fitted_prior(estimator, y, classes, sample_weight=None):
     Examples
     --------
     >>> from collections import Counter
-    >>> from imblearn.pipeline import make_pipeline
+    >>> from imbestimators.pipeline import make_pipeline
     >>> from sklearn.datasets import make_classification
     >>> from sklearn.linear_model import LogisticRegression
     >>> from imbestimators.under_sampling import RandomUnderSampler
@@ -180,7 +180,7 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
     ----------
     estimator : estimator instance
         A classifier with ``predict_proba``, or an imbalanced-learn
-        :class:`~imblearn.pipeline.Pipeline` ending with one. Wrap a fitted one
+        :class:`~imbestimators.pipeline.Pipeline` ending with one. Wrap a fitted one
         in :class:`~sklearn.frozen.FrozenEstimator` to correct it without
         refitting (``fit`` then only reads the priors).
 
@@ -245,7 +245,7 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
 
     Examples
     --------
-    >>> from imblearn.pipeline import make_pipeline
+    >>> from imbestimators.pipeline import make_pipeline
     >>> from sklearn.datasets import make_classification
     >>> from sklearn.linear_model import LogisticRegression
     >>> from imbestimators.model_selection import PriorCorrectedClassifier

@@ -142,7 +142,7 @@ class ThresholdTunedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
     ----------
     estimator : estimator instance
         The classifier (or pipeline, e.g. an imbalanced-learn
-        :class:`~imblearn.pipeline.Pipeline` with samplers) whose decision
+        :class:`~imbestimators.pipeline.Pipeline` with samplers) whose decision
         rule is tuned. It must have ``predict_proba`` or
         ``decision_function``. Fitted already when ``cv='prefit'``.
 
