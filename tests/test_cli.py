@@ -10,8 +10,18 @@ import pytest
 
 from imbestimators.__main__ import main
 
-# a fast run: two folds, one repeat, two strategies, one process
-FAST = ["--cv", "2x1", "--strategies", "none,SMOTE", "--n-jobs", "1", "--quiet"]
+# a fast run: two folds, one repeat, two strategies at their default ratios
+# (today's table, no ratio search), one process
+FAST = [
+    "--cv",
+    "2x1",
+    "--strategies",
+    "none,SMOTE",
+    "--n-jobs",
+    "1",
+    "--exhaustive",
+    "--quiet",
+]
 
 
 @pytest.fixture
@@ -190,3 +200,64 @@ def test_compare_scoring_ranks_by_the_first_metric(tmp_path, capsys):
     recalls = [float(row["recall_mean"]) for row in rows]
     assert recalls == sorted(recalls, reverse=True)
     assert "g_mean_mean" in rows[0]
+
+
+def test_compare_default_searches_the_resamplers_ratios(tmp_path, capsys):
+    """Check that without --exhaustive each resampler is also tried at drawn ratios."""
+    out = tmp_path / "report"
+    args = ["compare", "--cv", "2x1", "--n-jobs", "1", "--quiet", "--ratios", "2"]
+    args += ["--strategies", "none,TomekLinks,RandomUnderSampler"]
+    assert main([*args, "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "3 strategies and 2 searched ratios of the resamplers" in printed
+    with open(out / "summary.csv") as handle:
+        names = [row["strategy"] for row in csv.DictReader(handle)]
+    searched = [n for n in names if n.startswith("RandomUnderSampler ratio=")]
+    assert len(searched) == 2
+    assert len(names) == 5
+    # small data: every candidate on every fold of all rows, no halving
+    assert "successive halving" not in printed
+
+
+def test_compare_halving_on_large_data(tmp_path, capsys, monkeypatch):
+    """Check the halving path: rungs in the header, dropped candidates listed."""
+    monkeypatch.setattr("imbestimators._compare._cli._LARGE", 100)
+    out = tmp_path / "report"
+    args = ["compare", "--cv", "2x1", "--n-jobs", "1", "--quiet", "--ratios", "3"]
+    args += ["--strategies", "none,class_weight=balanced,RandomUnderSampler,SMOTE"]
+    assert main([*args, "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "successive halving" in printed
+    assert "on 1,797 rows; the table ranks the last rung" in printed
+    assert "Dropped after" in printed
+    assert "Recommendation:" in printed
+    with open(out / "summary.csv") as handle:
+        summary = list(csv.DictReader(handle))
+    # every candidate is in the summary, with the rows of its last rung
+    assert len(summary) == 10
+    assert {row["n_rows"] for row in summary} >= {"1797"}
+    assert len({row["n_rows"] for row in summary}) > 1
+    with open(out / "scores.csv") as handle:
+        scores = list(csv.DictReader(handle))
+    assert all(row["n_rows"] for row in scores)
+    assert (out / "pr_curves.png").is_file()
+
+
+def test_compare_exhaustive_ignores_size(tmp_path, capsys, monkeypatch):
+    """Check that --exhaustive runs every strategy on all rows even when large."""
+    monkeypatch.setattr("imbestimators._compare._cli._LARGE", 100)
+    out = tmp_path / "report"
+    assert main(["compare", *FAST, "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "successive halving" not in printed
+    with open(out / "scores.csv") as handle:
+        scores = list(csv.DictReader(handle))
+    assert len(scores) == 4
+    assert "n_rows" not in scores[0]
+
+
+def test_compare_negative_ratios_exits_2(capsys):
+    """Check that --ratios below 0 is refused before any fit."""
+    assert main(["compare", "--ratios", "-1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "--ratios must be 0 (no ratio search) or more; got -1." in err

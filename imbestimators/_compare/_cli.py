@@ -6,6 +6,7 @@ and one line, ``imbestimators compare: error: ...``, without a traceback.
 """
 
 import argparse
+import itertools
 import os
 import sys
 import time
@@ -22,6 +23,13 @@ from imbestimators._compare._data import (
 )
 from imbestimators._compare._errors import CompareError
 from imbestimators._compare._evaluate import cross_validate_strategies, parse_cv
+from imbestimators._compare._halving import (
+    Rung,
+    halving_cross_validate,
+    plan,
+    planned_work,
+    ratio_candidates,
+)
 from imbestimators._compare._metrics import METRICS, resolve_metrics
 from imbestimators._compare._progress import ProgressBar
 from imbestimators._compare._ranking import format_table, rank, recommend
@@ -31,8 +39,11 @@ from imbestimators._compare._strategies import available_strategies, select_stra
 __all__ = ["build_parser", "main"]
 
 _PROG = "imbestimators"
-# above this many rows the slow (heavy) strategies run only when named
+# above this many rows the slow (heavy) strategies run only when named, and
+# the candidates go through successive halving unless --exhaustive
 _LARGE = 50_000
+# halving keeps the best third of the candidates, on three times the rows
+_FACTOR = 3
 
 
 def build_parser():
@@ -52,7 +63,10 @@ def build_parser():
             "over- and under-samplers, combinations, focal-loss networks) on the "
             "same repeated stratified folds, with the same preprocessing and "
             "LogisticRegression (the networks replace it); print a ranked table "
-            "and a recommendation with its reason, and write a report folder."
+            "and a recommendation with its reason, and write a report folder. "
+            "Each resampler is also tried at searched ratios; above "
+            f"{_LARGE:,} rows the candidates go through successive halving "
+            "(scored on growing subsamples, the weakest dropped at each step)."
         ),
     )
     _add_data_options(compare)
@@ -92,6 +106,24 @@ def _add_run_options(parser):
         "--strategies",
         metavar="NAME[,NAME...]",
         help="run only these strategies or families (see --list-strategies)",
+    )
+    parser.add_argument(
+        "--ratios",
+        type=int,
+        default=3,
+        metavar="N",
+        help=(
+            "minority/majority ratios searched per resampler, besides its "
+            "default; 0 searches none (default: %(default)s)"
+        ),
+    )
+    parser.add_argument(
+        "--exhaustive",
+        action="store_true",
+        help=(
+            "every strategy at its default ratio on every fold of all rows: "
+            "no ratio search and no halving, however large the data"
+        ),
     )
     parser.add_argument(
         "--list-strategies",
@@ -182,8 +214,16 @@ def _prepare_output(path):
         raise CompareError(f"--output: the folder {str(directory)!r} is not writable.")
 
 
+def _check_run_options(args):
+    if args.ratios < 0:
+        raise CompareError(
+            f"--ratios must be 0 (no ratio search) or more; got {args.ratios}."
+        )
+
+
 def _compare(args):
     n_splits, n_repeats = parse_cv(args.cv)
+    _check_run_options(args)
     ranking, metrics = resolve_metrics(args.scoring)
     dataset = _load(args, n_splits)
     if not args.list_strategies:
@@ -194,30 +234,25 @@ def _compare(args):
         for strategy in strategies:
             print(f"{strategy.name:<{width}}  {strategy.family}")
         return 0
-    pos_label = dataset.minority
-    progress = ProgressBar(
-        len(strategies) * n_splits * n_repeats, enabled=not args.quiet
-    )
+    if not args.exhaustive:
+        strategies = ratio_candidates(
+            strategies,
+            dataset.y,
+            n_ratios=args.ratios,
+            random_state=args.random_state,
+        )
     start = time.perf_counter()
-    results = cross_validate_strategies(
-        strategies,
-        dataset.X,
-        dataset.y,
-        metrics=metrics,
-        pos_label=pos_label,
-        n_splits=n_splits,
-        n_repeats=n_repeats,
-        n_jobs=args.n_jobs,
-        random_state=args.random_state,
-        progress=progress,
-    )
-    summaries = rank(strategies, results, metrics, ranking)
+    rungs = _run(args, strategies, dataset, metrics, ranking, (n_splits, n_repeats))
+    last = rungs[-1]
+    summaries = rank(last.strategies, last.results, metrics, ranking)
+    dropped = _dropped(rungs, metrics, ranking)
     chosen = recommend(summaries, ranking, n_splits=n_splits)
+    pos_label = dataset.minority
     written = write_report(
         args.output,
         dataset=dataset,
-        summaries=summaries,
-        results=results,
+        summaries=summaries + [s for _, group in dropped for s in group],
+        results=[r for rung in rungs for r in rung.results],
         metrics=metrics,
         context={
             "pos_label": pos_label,
@@ -228,20 +263,109 @@ def _compare(args):
                 random_state=args.random_state,
             ),
             "notes": notes,
+            "rows": _rows_by_strategy(rungs) if len(rungs) > 1 else None,
         },
     )
     header = _header(dataset, pos_label, n_splits, n_repeats, strategies)
     text = "\n\n".join(
         [
             header,
+            *_halving_text(rungs, len(dataset.y)),
             format_table(summaries, metrics, ranking),
+            *_dropped_tables(dropped, metrics, ranking, start=len(summaries) + 1),
             _recommendation_text(summaries, chosen, ranking, metrics, n_splits),
-            *_failure_text(summaries),
+            *_failure_text(summaries + [s for _, group in dropped for s in group]),
         ]
     )
     elapsed = time.perf_counter() - start
     _finish(args, text, notes, written, elapsed)
     return 0
+
+
+def _run(args, strategies, dataset, metrics, ranking, cv):
+    """The rungs of the comparison: one (all rows) unless halving applies."""
+    n_splits, n_repeats = cv
+    n_folds = n_splits * n_repeats
+    n_rows = len(dataset.y)
+    halving = not args.exhaustive and n_rows > _LARGE
+    if halving:
+        rows, alive = plan(strategies, dataset.y, n_splits=n_splits, factor=_FACTOR)
+        halving = len(rows) > 1
+    if not halving:
+        total = len(strategies) * n_folds
+        progress = ProgressBar(total, enabled=not args.quiet, total_work=total * n_rows)
+        results = cross_validate_strategies(
+            strategies,
+            dataset.X,
+            dataset.y,
+            metrics=metrics,
+            pos_label=dataset.minority,
+            n_splits=n_splits,
+            n_repeats=n_repeats,
+            n_jobs=args.n_jobs,
+            random_state=args.random_state,
+            progress=progress,
+        )
+        progress.close()
+        return [Rung(n_rows, list(strategies), results)]
+    fits, work = planned_work(rows, alive, n_splits, n_repeats)
+    progress = ProgressBar(fits, enabled=not args.quiet, total_work=work)
+    rungs = halving_cross_validate(
+        strategies,
+        dataset.X,
+        dataset.y,
+        metrics=metrics,
+        ranking=ranking,
+        pos_label=dataset.minority,
+        n_splits=n_splits,
+        n_repeats=n_repeats,
+        factor=_FACTOR,
+        n_jobs=args.n_jobs,
+        random_state=args.random_state,
+        progress=progress,
+    )
+    progress.close()
+    return rungs
+
+
+def _dropped(rungs, metrics, ranking):
+    """(rung, ranked summaries) of the candidates each rung dropped, latest first."""
+    groups = []
+    for rung, following in itertools.pairwise(rungs):
+        going_on = {s.name for s in following.strategies}
+        gone = [s for s in rung.strategies if s.name not in going_on]
+        results = [r for r in rung.results if r.strategy not in going_on]
+        groups.append((rung, rank(gone, results, metrics, ranking)))
+    return groups[::-1]
+
+
+def _rows_by_strategy(rungs):
+    """The rows of the last rung each candidate was scored on."""
+    return {s.name: rung.n_rows for rung in rungs for s in rung.strategies}
+
+
+def _halving_text(rungs, n_rows):
+    if len(rungs) == 1:
+        return []
+    steps = " -> ".join(f"{len(r.strategies)} on {r.n_rows:,} rows" for r in rungs)
+    return [
+        "successive halving (the best third goes on to three times the rows, "
+        "the baseline always; one repeat of the folds before the last rung): "
+        f"{steps}; the table ranks the last rung, then the candidates dropped "
+        "earlier, scored on fewer rows"
+    ]
+
+
+def _dropped_tables(dropped, metrics, ranking, *, start):
+    texts = []
+    for rung, summaries in dropped:
+        texts.append(
+            f"Dropped after {rung.n_rows:,} rows (scores on that subsample, not "
+            "comparable with the table above):\n"
+            + format_table(summaries, metrics, ranking, start=start)
+        )
+        start += len(summaries)
+    return texts
 
 
 def _header(dataset, pos_label, n_splits, n_repeats, strategies):
@@ -253,9 +377,16 @@ def _header(dataset, pos_label, n_splits, n_repeats, strategies):
     if dataset.categorical or dataset.has_missing:
         model = "imputing, one-hot encoding and scaling"
     neural = any(s.family == "neural network" for s in strategies)
+    searched = sum(" ratio=" in s.name for s in strategies)
+    counted = f"{len(strategies)} strategies"
+    if searched:
+        counted = (
+            f"{len(strategies) - searched} strategies and {searched} searched "
+            "ratios of the resamplers"
+        )
     return (
         f"data: {dataset.description}\n"
-        f"{positive}: {pos_label!s}; {len(strategies)} strategies, repeated "
+        f"{positive}: {pos_label!s}; {counted}, repeated "
         f"stratified {n_splits}-fold CV x {n_repeats} (mean ± std over "
         f"{n_splits * n_repeats} folds; * ranks)\n"
         f"model: {model}, then LogisticRegression"

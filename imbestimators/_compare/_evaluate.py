@@ -54,6 +54,8 @@ class FoldResult:
     # the fold's rows and the positive-class scores, kept for the plots
     test: np.ndarray | None = None
     score: np.ndarray | None = None
+    # rows of the (sub)sample cross-validated; None: all rows
+    n_rows: int | None = None
 
 
 def _take(X, rows):
@@ -160,7 +162,8 @@ def cross_validate_strategies(
     random_state : int
         Seed of the splits.
     progress : ProgressBar or None
-        Updated once per finished fit.
+        Updated once per finished fit, with the fit's work counted as the
+        number of rows of ``y`` (the caller closes it).
 
     Returns
     -------
@@ -182,8 +185,6 @@ def cross_validate_strategies(
     for result in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(tasks):
         results.append(result)
         if progress is not None:
-            progress.update(result.strategy)
-    if progress is not None:
-        progress.close()
+            progress.update(result.strategy, work=len(y))
     order = {strategy.name: k for k, strategy in enumerate(strategies)}
     return sorted(results, key=lambda r: (order[r.strategy], r.repeat, r.fold))

@@ -162,13 +162,13 @@ def _reason(choice, best, metric, others):
     return reason + "."
 
 
-def format_table(summaries, metrics, ranking):
-    """The ranked table as aligned text, one row per strategy."""
+def format_table(summaries, metrics, ranking, *, start=1):
+    """The ranked table as aligned text, a row per strategy numbered from ``start``."""
     header = ["#", "strategy", "family"]
     header += [m.label + (" *" if m is ranking else "") for m in metrics]
     header.append("fit s")
     rows = []
-    for position, summary in enumerate(summaries, start=1):
+    for position, summary in enumerate(summaries, start=start):
         row = [str(position), summary.strategy.name, summary.strategy.family]
         if summary.n_folds and summary.n_failed == summary.n_folds:
             row += ["failed"] + [""] * (len(metrics) - 1) + [""]

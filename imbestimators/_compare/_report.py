@@ -25,7 +25,8 @@ def out_of_fold_scores(results, n_samples):
     """
     oof, failed = {}, set()
     for result in results:
-        if result.repeat != 0:
+        if result.repeat != 0 or result.n_rows not in (None, n_samples):
+            # other repeats, and subsamples of successive halving
             continue
         if result.test is None or result.score is None:
             failed.add(result.strategy)
@@ -46,30 +47,36 @@ def _write_csv(path, header, rows):
         writer.writerows(rows)
 
 
-def _write_fold_scores(path, summaries, results, metrics):
+def _write_fold_scores(path, summaries, results, metrics, halving):
     families = {s.strategy.name: s.strategy.family for s in summaries}
     header = ["strategy", "family", "repeat", "fold"]
     header += [m.name for m in metrics] + ["fit_time", "score_time", "error"]
+    # successive halving: the rows of the subsample each fold split
+    header += ["n_rows"] if halving else []
     rows = [
         [r.strategy, families[r.strategy], r.repeat, r.fold]
         + [r.scores.get(m.name, "") for m in metrics]
         + [r.fit_time, r.score_time, r.error or ""]
+        + ([r.n_rows] if halving else [])
         for r in results
     ]
     _write_csv(path, header, rows)
 
 
-def _write_summary(path, summaries, metrics):
+def _write_summary(path, summaries, metrics, rows_by_strategy):
     header = ["rank", "strategy", "family"]
     for m in metrics:
         header += [f"{m.name}_mean", f"{m.name}_std"]
     header += ["fit_time", "failed_folds", "error"]
+    header += [] if rows_by_strategy is None else ["n_rows"]
     rows = []
     for position, s in enumerate(summaries, start=1):
         row = [position, s.strategy.name, s.strategy.family]
         for m in metrics:
             row += [s.mean[m.name], s.std[m.name]]
         row += [s.fit_time, s.n_failed, "; ".join(s.errors)]
+        if rows_by_strategy is not None:
+            row.append(rows_by_strategy[s.strategy.name])
         rows.append(row)
     _write_csv(path, header, rows)
 
@@ -165,8 +172,10 @@ def write_report(directory, *, dataset, summaries, results, metrics, context):
     results : list of FoldResult
     metrics : list of Metric
     context : dict
-        ``pos_label``, ``chosen`` (recommended strategy or None), ``cv`` (the splitter)
-        and ``notes`` (a list, extended with what could not be written).
+        ``pos_label``, ``chosen`` (recommended strategy or None), ``cv`` (the splitter),
+        ``notes`` (a list, extended with what could not be written) and, after
+        successive halving, ``rows`` (strategy name -> rows of its last rung;
+        adds an ``n_rows`` column to both CSV files).
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -175,8 +184,9 @@ def write_report(directory, *, dataset, summaries, results, metrics, context):
         directory / "summary.csv",
         directory / "imbalance_report.txt",
     ]
-    _write_fold_scores(written[0], summaries, results, metrics)
-    _write_summary(written[1], summaries, metrics)
+    rows = context.get("rows")
+    _write_fold_scores(written[0], summaries, results, metrics, rows is not None)
+    _write_summary(written[1], summaries, metrics, rows)
     notes = context["notes"]
     text = imbalance_text(dataset, cv=context["cv"], notes=notes)
     written[2].write_text(text + "\n", encoding="utf-8")

@@ -10,11 +10,11 @@ removes its strategies, never the command.
 import importlib
 from dataclasses import dataclass
 
-from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 
 from imbestimators._compare._errors import CompareError
+from imbestimators.pipeline import Pipeline
 
 __all__ = ["Strategy", "available_strategies", "select_strategies"]
 
