@@ -1,7 +1,7 @@
 """
-==================================================
+===================================================
 Balanced ensembles: ten models on ten under-samples
-==================================================
+===================================================
 
 A common recipe for rare events: instead of one model on all the data, train
 ten models, each on a different random under-sample in which the rare class is

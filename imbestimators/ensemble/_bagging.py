@@ -30,7 +30,7 @@ class BalancedBaggingClassifier(BaseBalancedBagging):
     Over-Bagging or SMOTE-Bagging [2]_, and a
     :class:`~imbestimators.FunctionSampler` Roughly Balanced Bagging [3]_.
 
-    Read more in the :ref:`User Guide <bagging>`.
+    Read more in the :ref:`User Guide <ensemble>`.
 
     Parameters
     ----------

@@ -26,7 +26,7 @@ class EasyEnsembleClassifier(BaseBalancedBagging):
     fitted on all the rows, which its under-sampler balances; the ensemble
     averages the members' probabilities.
 
-    Read more in the :ref:`User Guide <boosting>`.
+    Read more in the :ref:`User Guide <ensemble>`.
 
     Parameters
     ----------

@@ -4,7 +4,6 @@ import numbers
 import warnings
 
 import numpy as np
-from imblearn.utils import check_target_type
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.exceptions import DataConversionWarning
@@ -14,6 +13,7 @@ from sklearn.utils import check_random_state
 
 from imbestimators.metrics._pairwise import ValueDifferenceMetric, _VDMKernel
 from imbestimators.over_sampling._base import BaseSMOTE
+from imbestimators.utils import check_target_type
 from imbestimators.utils._docstring import fill_doc
 from imbestimators.utils._param_validation import HasMethods, validate_data
 

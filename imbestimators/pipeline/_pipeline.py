@@ -325,10 +325,12 @@ class Pipeline(sk_pipeline.Pipeline):
                             f"({type(sampler).__name__}) before it resamples the "
                             "rows without reporting which input rows it kept "
                             f"(it has no sample_indices_), so {key} cannot "
-                            "follow the rows. Pass the weights to the sampler "
-                            "instead, or use a sampler with sample_indices_ "
+                            "follow the rows (its synthetic rows have no weight "
+                            "to inherit). Use a sampler with sample_indices_ "
                             "(the random samplers, NearMiss and the cleaning "
-                            "rules)."
+                            "rules), class weights instead of the weights, or "
+                            "ImbalanceStrategySearchCV, which gives synthetic "
+                            "rows their class's mean weight."
                         )
                     params[key] = _safe_indexing(params[key], indices)
 
