@@ -108,6 +108,8 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     rows. Samplers only ever see training folds (each candidate is a
     pipeline).
 
+    Read more in the :ref:`User Guide <strategy_search>`.
+
     With ``search='halving'`` (successive halving, the resource being the
     number of training rows), every candidate is scored on a small stratified
     subsample, and only the best ``1 / factor`` go on to a subsample
