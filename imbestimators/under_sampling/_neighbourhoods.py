@@ -37,14 +37,20 @@ float32 products are used only where they can neither overflow nor underflow
 (else float64), and float64 data of extreme magnitude are scaled by a power of
 two first, so the answers do not depend on the unit of the data. This kernel
 runs with NumPy under every device setting; the neighbour queries go through
-the engine (and its device).
+the engine (and its device), except the nearest row of another class of dense
+rows on the CPU in the engine's brute-force regime: a running row minimum per
+block of the same kind of product finds it at about half the engine's cost,
+refined and tie-inclusive in the same float64 distances.
 """
 
 import numpy as np
 from scipy import sparse
 
+from imbestimators._config import get_config
 from imbestimators.under_sampling._base import query_in_chunks
 from imbestimators.utils._neighbors import (
+    _KDTREE_MAX_FEATURES,
+    _KDTREE_MIN_REFERENCE,
     NeighborsIndex,
     _blas_controller,
     _map_threads,
@@ -83,6 +89,10 @@ _RUN = 1024
 _QUERY_BLOCK = 1024
 _CANDIDATE_BLOCK = 512
 _BLOCK_ENTRIES = _QUERY_BLOCK * _CANDIDATE_BLOCK
+#: candidate rows per product of the nearest-row search: the float32 block of
+#: a query block stays in a core's cache for the row minimum that follows
+_NEAREST_ROWS = 256
+_NEAREST_COLUMNS = 1024
 
 
 def _single_blas_thread():
@@ -111,6 +121,9 @@ def nearest_in(X, rows, candidates, ties=False):
     index among equally near ones, or with ``ties=True`` all of them (padded
     with -1, distances with ``inf``), which costs no more.
     """
+    if _brute_nearest_applies(X, candidates):
+        sq, owner, found = _nearest_brute(X, rows, candidates)
+        return _nearest_output(sq, owner, found, len(rows), ties)
     dist, ind = query_in_chunks(
         NeighborsIndex(X[candidates]),
         1,
@@ -122,6 +135,115 @@ def nearest_in(X, rows, candidates, ties=False):
     if ties:
         return dist, np.where(ind >= 0, candidates[ind], -1)
     return dist[:, 0], candidates[ind[:, 0]]
+
+
+def _brute_nearest_applies(X, candidates):
+    """Whether the engine would search these rows by brute force on NumPy.
+
+    Then one nearest row needs no list of candidates: a running row minimum
+    per block of the product does, at about 1.2x the product's cost against
+    2.3x for the engine's general k-NN selection (98k x 98k rows, d = 30:
+    SMOTEENN's search). Sparse rows, low dimension (a KD-tree) and other
+    devices stay with the engine.
+    """
+    if sparse.issparse(X) or get_config()["device"] != "cpu":
+        return False
+    low_dim = X.shape[1] <= _KDTREE_MAX_FEATURES
+    return not (low_dim and len(candidates) >= _KDTREE_MIN_REFERENCE)
+
+
+def _nearest_brute(X, rows, candidates):
+    """Every candidate at each row's smallest exact squared distance.
+
+    Returns ``(sq, owner, found)``: squared distances, positions in ``rows``
+    and rows of ``X``, grouped by owner, candidates in increasing order.
+    """
+    cand_X = X[candidates]
+    cand_sq = _row_sq_norms(cand_X)
+    max_cand_sq = cand_sq.max()
+    cand_augs = {}
+    tasks = []
+    for start in range(0, len(rows), _NEAREST_ROWS):
+        block = np.arange(start, min(start + _NEAREST_ROWS, len(rows)))
+        q_sq = _row_sq_norms(X[rows[block]])
+        dtype = screening_dtype(X.dtype, max(max_cand_sq, q_sq.max()))
+        if dtype not in cand_augs:
+            cand_augs[dtype] = _augmented_candidates(cand_X, cand_sq, dtype)
+        tasks.append((block, q_sq, cand_augs[dtype]))
+
+    def nearest_of_block(task):
+        block, q_sq, cand_aug = task
+        positions, columns = _screen_nearest(
+            X[rows[block]], q_sq, cand_aug, max_cand_sq
+        )
+        return block[positions], candidates[columns]
+
+    with _single_blas_thread():
+        parts = _map_threads(nearest_of_block, tasks)
+    owner = np.concatenate([part[0] for part in parts])
+    found = np.concatenate([part[1] for part in parts])
+    sq = exact_sq_distances(X, rows[owner], found)
+    # per owner: the exact minimum and every candidate equal to it
+    order = np.lexsort((found, sq, owner))
+    owner, found, sq = owner[order], found[order], sq[order]
+    first = np.r_[True, owner[1:] != owner[:-1]]
+    best = np.repeat(sq[first], np.diff(np.r_[np.flatnonzero(first), len(owner)]))
+    tied = sq == best
+    return sq[tied], owner[tied], found[tied]
+
+
+def _screen_nearest(query, q_sq, cand_aug, max_cand_sq):
+    """Candidate columns that may be a row's nearest, from screened products.
+
+    Screened values are within ``error`` of the exact ones, so every row at
+    the exact minimum screens at most ``2 * error`` above the screened
+    minimum; the running minimum only falls, so entries within ``2 * error``
+    of it when their block is screened include all of those. Rows whose block
+    minimum is farther need no look at the block: after the first blocks,
+    nearly all.
+    """
+    dtype = cand_aug.dtype
+    query_aug = _augmented_query(query, dtype)
+    margin = 2 * _rounding_bound(dtype, query_aug.shape[1], q_sq, max_cand_sq)
+    running = np.full(len(query), np.inf)
+    positions, columns, values = [], [], []
+    out = np.empty((len(query), _NEAREST_COLUMNS), dtype=dtype)
+    for first in range(0, cand_aug.shape[1], _NEAREST_COLUMNS):
+        block = cand_aug[:, first : first + _NEAREST_COLUMNS]
+        shifted = np.matmul(query_aug, block, out=out[:, : block.shape[1]])
+        block_min = shifted.min(axis=1).astype(np.float64)
+        hot = np.flatnonzero(block_min <= running + margin)
+        np.minimum(running, block_min, out=running)
+        if not hot.size:
+            continue
+        sub = shifted[hot].astype(np.float64)
+        flat = np.flatnonzero(sub <= (running[hot] + margin[hot])[:, None])
+        r, c = np.divmod(flat, sub.shape[1])
+        positions.append(hot[r])
+        columns.append(c + first)
+        values.append(sub.ravel()[flat])
+    positions = np.concatenate(positions)
+    values = np.concatenate(values)
+    keep = values <= running[positions] + margin[positions]
+    return positions[keep], np.concatenate(columns)[keep]
+
+
+def _nearest_output(sq, owner, found, n_rows, ties):
+    """``nearest_in``'s arrays from the tied nearest rows of each owner."""
+    firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    if not ties:
+        dist = np.empty(n_rows)
+        ind = np.empty(n_rows, dtype=np.intp)
+        dist[owner[firsts]] = np.sqrt(sq[firsts])
+        ind[owner[firsts]] = found[firsts]
+        return dist, ind
+    counts = np.diff(np.r_[firsts, len(owner)])
+    rank = np.arange(len(owner)) - np.repeat(firsts, counts)
+    dist = np.full((n_rows, counts.max()), np.inf)
+    ind = np.full((n_rows, counts.max()), -1, dtype=np.intp)
+    dist[owner, rank] = np.sqrt(sq)
+    ind[owner, rank] = found
+    return dist, ind
 
 
 def exact_sq_distances(X, rows, others):

@@ -353,3 +353,34 @@ def test_scan_many_records_the_first_witnesses_of_each_group():
                 together.witnesses[i],
                 known + first + [-1] * (3 - len(known) - len(first)),
             )
+
+
+@given(data=noisy_clustered_rows(), ties=st.booleans())
+def test_nearest_in_by_running_minimum_matches_brute_force(data, ties):
+    """Check the blocked running-minimum search of the nearest other-class
+    rows (dense data on the CPU) against a brute force, with blocks small
+    enough that the minimum improves across many blocks: the lower index among
+    equally near rows, or every one of them with ``ties=True``."""
+    X, codes = data
+    patched = {"_NEAREST_ROWS": 8, "_NEAREST_COLUMNS": 16}
+    saved = {name: getattr(_neighbourhoods, name) for name in patched}
+    try:
+        for name, value in patched.items():
+            setattr(_neighbourhoods, name, value)
+        rows = np.flatnonzero(codes == 0)
+        others = np.flatnonzero(codes == 1)
+        assert _neighbourhoods._brute_nearest_applies(X, others)
+        dist, ind = nearest_in(X, rows, others, ties=ties)
+    finally:
+        for name, value in saved.items():
+            setattr(_neighbourhoods, name, value)
+    for i, row in enumerate(rows):
+        # the module's exact distances (float64 differences) define the ties
+        sq = exact_sq_distances(X, np.full(len(others), row), others)
+        nearest = others[sq == sq.min()]
+        if ties:
+            np.testing.assert_array_equal(ind[i][ind[i] >= 0], nearest)
+            assert np.all(dist[i][ind[i] >= 0] == np.sqrt(sq.min()))
+        else:
+            assert ind[i] == nearest[0]
+            assert dist[i] == np.sqrt(sq.min())
