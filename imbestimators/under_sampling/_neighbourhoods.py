@@ -39,9 +39,8 @@ two first, so the answers do not depend on the unit of the data. This kernel
 runs with NumPy under every device setting; the neighbour queries go through
 the engine (and its device), except the nearest row of another class of dense
 rows on the CPU in the engine's brute-force regime: a running row minimum per
-block of the same kind of product finds it at about two thirds of the
-engine's cost,
-refined and tie-inclusive in the same float64 distances.
+block of the same kind of product finds it at about two thirds of the engine's
+cost, refined and tie-inclusive in the same float64 distances.
 """
 
 import numpy as np
