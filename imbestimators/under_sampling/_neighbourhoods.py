@@ -89,6 +89,8 @@ _RUN = 1024
 _QUERY_BLOCK = 1024
 _CANDIDATE_BLOCK = 512
 _BLOCK_ENTRIES = _QUERY_BLOCK * _CANDIDATE_BLOCK
+#: bytes of candidate copies held by the scan tasks in flight
+_TASK_BYTES = 2**24
 #: candidate rows per product of the nearest-row search: the float32 block of
 #: a query block stays in a core's cache for the row minimum that follows
 _NEAREST_ROWS = 256
@@ -143,8 +145,8 @@ def _brute_nearest_applies(X, candidates):
     Then one nearest row needs no list of candidates: a running row minimum
     per block of the product does, at about 1.5x the product's cost against
     2.3x for the engine's general k-NN selection (measured on 20k x 98k rows,
-    d = 30, SMOTEENN's search, on a loaded machine). Sparse rows, low dimension (a KD-tree) and other
-    devices stay with the engine.
+    d = 30, SMOTEENN's search, on a loaded machine). Sparse rows, low
+    dimension (a KD-tree) and other devices stay with the engine.
     """
     if sparse.issparse(X) or get_config()["device"] != "cpu":
         return False
@@ -299,11 +301,19 @@ class _Witnesses:
         witnesses depend on its own scan only), so they are spread over one
         thread per core, each on a sequential BLAS.
         """
-        tasks = []
+        tasks, held = [], 0
         for selected, candidates in groups:
             selected = self.unsettled(selected)
             if selected.size and candidates.size:
                 tasks.extend(self._tasks(selected, candidates))
+                held += candidates.size * (2 * self.X.shape[1] + 3) * 8
+            # the candidates' copies of the tasks in flight stay bounded
+            if held >= _TASK_BYTES:
+                self._run(tasks)
+                tasks, held = [], 0
+        self._run(tasks)
+
+    def _run(self, tasks):
         if not tasks:
             return
         if sparse.issparse(self.X):
