@@ -58,6 +58,22 @@ _SAMPLERS = [
     ("under_sampling", "ClusterCentroids", "under-sampling", 5, True, {}),
     ("combine", "SMOTETomek", "combination", 5, False, {}),
     ("combine", "SMOTEENN", "combination", 5, False, {}),
+    # an SVC fit grows with the square of the rows: heavy
+    ("over_sampling", "SVMSMOTE", "over-sampling", 5, True, {}),
+    ("over_sampling", "KMeansSMOTE", "over-sampling", 5, False, {}),
+    # SMOTEN is left out: compare one-hot encodes nominal columns and scales
+    # numeric ones, so its input is never the nominal-only table SMOTEN is for
+]
+
+# (class, simplicity, heavy, whether the shared classifier is the member):
+# balanced ensembles replace the classifier by an ensemble of members, each fit
+# on its own balanced under-sample; EasyEnsemble fits 10 AdaBoost ensembles of
+# 50 learners per fold, too slow on large data unless named
+_ENSEMBLES = [
+    ("BalancedBaggingClassifier", 5, False, True),
+    ("BalancedRandomForestClassifier", 5, False, False),
+    ("RUSBoostClassifier", 5, False, False),
+    ("EasyEnsembleClassifier", 6, True, False),
 ]
 
 # sample-weight schemes of imbestimators.class_weight, applied per training fold
@@ -149,6 +165,23 @@ def _samplers(preprocessor, random_state):
             name,
             family,
             _pipeline(preprocessor, clone(_CLASSIFIER), sampler),
+            simplicity,
+            heavy=heavy,
+        )
+
+
+def _ensembles(preprocessor, random_state):
+    for name, simplicity, heavy, shared_member in _ENSEMBLES:
+        Ensemble = _import("ensemble", name)
+        if Ensemble is None:
+            continue
+        ensemble = _with_seed(Ensemble(), random_state)
+        if shared_member:
+            ensemble.set_params(estimator=clone(_CLASSIFIER))
+        yield Strategy(
+            name,
+            "ensemble",
+            _pipeline(preprocessor, ensemble),
             simplicity,
             heavy=heavy,
         )
@@ -248,6 +281,7 @@ def available_strategies(preprocessor, *, pos_label=None, random_state=0):
         *_baselines(preprocessor, random_state),
         *_threshold_tuning(preprocessor, pos_label, random_state),
         *_samplers(preprocessor, random_state),
+        *_ensembles(preprocessor, random_state),
     ]
     strategies += _prior_correction(strategies, random_state)
     strategies += _neural(preprocessor, random_state)

@@ -41,7 +41,36 @@ def test_strategies_share_preprocessing_and_classifier():
         expected = "LogisticRegression"
         if strategy.family == "neural network":
             expected = "FocalLossMLPClassifier"
+        if strategy.family == "ensemble":
+            # the ensemble replaces the classifier (the bagging of the shared
+            # classifier keeps it as its member)
+            expected = strategy.name
         assert type(steps["classifier"]).__name__ == expected
+
+
+def test_ensembles_and_new_over_samplers_are_strategies():
+    """Check that the balanced ensembles form a family, seeded, EasyEnsemble
+    heavy, and that SVMSMOTE (heavy: an SVC fit) and KMeansSMOTE are offered."""
+    strategies = {
+        s.name: s for s in available_strategies(StandardScaler(), random_state=3)
+    }
+    ensembles = {n for n, s in strategies.items() if s.family == "ensemble"}
+    assert ensembles == {
+        "BalancedBaggingClassifier",
+        "BalancedRandomForestClassifier",
+        "EasyEnsembleClassifier",
+        "RUSBoostClassifier",
+    }
+    for name in ensembles:
+        assert strategies[name].estimator.named_steps["classifier"].random_state == 3
+    bagging = strategies["BalancedBaggingClassifier"].estimator
+    assert type(bagging.named_steps["classifier"].estimator).__name__ == (
+        "LogisticRegression"
+    )
+    assert strategies["EasyEnsembleClassifier"].heavy
+    assert not strategies["BalancedRandomForestClassifier"].heavy
+    assert strategies["SVMSMOTE"].heavy and not strategies["KMeansSMOTE"].heavy
+    assert strategies["KMeansSMOTE"].family == "over-sampling"
 
 
 def _fake(name, family="f", **kwargs):
