@@ -277,6 +277,12 @@ def _identity(X, y):
     return X, y
 
 
+def _describe_output(output):
+    if isinstance(output, tuple):
+        return f"a tuple of {len(output)} values"
+    return f"a {type(output).__name__}"
+
+
 class FunctionSampler(_SamplerMixin, _ImbBaseSampler):
     """Construct a sampler from an arbitrary callable.
 
@@ -290,7 +296,10 @@ class FunctionSampler(_SamplerMixin, _ImbBaseSampler):
     ----------
     func : callable, default=None
         Called as ``func(X, y, **kw_args)``; it returns ``(X_resampled,
-        y_resampled)``. None is the identity.
+        y_resampled)``, or ``(X_resampled, y_resampled, extra)`` (e.g. the
+        sample weights of the new rows), in which case ``fit_resample``
+        returns the three, ``extra`` as ``func`` gave it. None is the
+        identity.
     accept_sparse : bool, default=True
         Whether sparse X is accepted (only checked when ``validate=True``).
     kw_args : dict, default=None
@@ -401,18 +410,33 @@ class FunctionSampler(_SamplerMixin, _ImbBaseSampler):
         y_resampled : {ndarray, series, list}
             What ``func`` returned, in the container type of ``y`` when
             ``validate=True``.
+        extra : object
+            Only when ``func`` returns three values: its third, unchanged.
         """
         if not self.validate:
             self.sampling_strategy_ = self.sampling_strategy
             return self._apply(X, y)
-        return super().fit_resample(X, y, **params)
+        X_res, y_res = super().fit_resample(X, y, **params)
+        extra = self.__dict__.pop("_extra_output", ())
+        return (X_res, y_res, *extra)
 
     def _apply(self, X, y):
         func = _identity if self.func is None else self.func
-        return func(X, y, **(self.kw_args or {}))
+        output = func(X, y, **(self.kw_args or {}))
+        if not isinstance(output, tuple) or len(output) not in (2, 3):
+            raise TypeError(
+                "FunctionSampler: func must return (X_resampled, y_resampled) "
+                "or (X_resampled, y_resampled, extra); got "
+                f"{_describe_output(output)}."
+            )
+        return output
 
     def _fit_resample(self, X, y, **params):
-        return self._apply(X, y)
+        X_res, y_res, *extra = self._apply(X, y)
+        # the validated path formats X and y only; a third output (e.g. the
+        # new rows' sample weights) is handed back by fit_resample untouched
+        self._extra_output = tuple(extra)
+        return X_res, y_res
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

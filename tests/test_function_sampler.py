@@ -204,3 +204,29 @@ def test_clone_and_pickle():
 def test_default_parameters_match_imbalanced_learn():
     """Check that the parameters and defaults are imbalanced-learn's."""
     assert FunctionSampler().get_params() == ImbFunctionSampler().get_params()
+
+
+@pytest.mark.parametrize("validate", [True, False])
+def test_func_with_a_third_output_as_imblearn(validate):
+    """imbalanced-learn's FunctionSampler hands back a third value of func
+    (e.g. the new rows' sample weights) unchanged; ours did not unpack it."""
+    X = np.arange(20.0).reshape(10, 2)
+    y = np.array([0] * 7 + [1] * 3)
+
+    def first_five_weighted(X, y):
+        return X[:5], y[:5], np.full(5, 2.0)
+
+    ours = FunctionSampler(func=first_five_weighted, validate=validate)
+    theirs = ImbFunctionSampler(func=first_five_weighted, validate=validate)
+    got, expected = ours.fit_resample(X, y), theirs.fit_resample(X, y)
+    assert len(got) == len(expected) == 3
+    for a, b in zip(got, expected):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("output", [None, (1,), (1, 2, 3, 4)])
+def test_func_with_a_wrong_output_is_named(output):
+    X = np.arange(20.0).reshape(10, 2)
+    y = np.array([0] * 7 + [1] * 3)
+    with pytest.raises(TypeError, match="func must return"):
+        FunctionSampler(func=lambda X, y: output).fit_resample(X, y)
