@@ -13,10 +13,8 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
     process_routing,
 )
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_is_fitted,
-    column_or_1d,
     has_fit_parameter,
     indexable,
 )
@@ -29,6 +27,7 @@ from imbestimators.utils._param_validation import (
     _raise_for_params,
     _routing_enabled,
 )
+from imbestimators.utils._validation import check_classification_y
 
 __all__ = ["PriorCorrectedClassifier", "fitted_prior"]
 
@@ -312,15 +311,7 @@ class PriorCorrectedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         return prior / prior.sum()
 
     def _check_y(self, y):
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        classes = np.unique(y)
-        if len(classes) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs at least two classes in y; y has "
-                f"1 class: {classes.tolist()!r}."
-            )
-        return y
+        return check_classification_y(y, self)[0]
 
     def _fit_params(self, params, sample_weight):
         """(params for the estimator's fit, whether it receives the weights)."""

@@ -10,11 +10,9 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel
 from sklearn.utils.validation import (
     check_is_fitted,
-    column_or_1d,
     has_fit_parameter,
     indexable,
 )
@@ -47,6 +45,7 @@ from imbestimators.utils._param_validation import (
     _check_sample_weight,
     _fit_context,
 )
+from imbestimators.utils._validation import check_classification_y
 
 __all__ = ["ImbalanceStrategySearchCV"]
 
@@ -383,14 +382,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     # -- checks, all before any fit ------------------------------------------
 
     def _check_y(self, y):
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        classes = np.unique(y)
-        if len(classes) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs at least two classes in y; y has "
-                f"1 class: {classes.tolist()!r}."
-            )
+        y, classes = check_classification_y(y, self)
         if self.pos_label is not None and self.pos_label not in classes.tolist():
             raise ValueError(
                 f"{type(self).__name__}: pos_label={self.pos_label!r} is not a "

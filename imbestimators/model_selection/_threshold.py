@@ -21,11 +21,9 @@ from sklearn.utils.metadata_routing import (
     process_routing,
 )
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel
 from sklearn.utils.validation import (
     check_is_fitted,
-    column_or_1d,
     has_fit_parameter,
     indexable,
 )
@@ -58,6 +56,7 @@ from imbestimators.utils._param_validation import (
     _raise_for_params,
     _routing_enabled,
 )
+from imbestimators.utils._validation import check_classification_y
 
 __all__ = ["ThresholdTunedClassifier"]
 
@@ -346,15 +345,7 @@ class ThresholdTunedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         self.random_state = random_state
 
     def _check_y(self, y):
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        classes = np.unique(y)
-        if len(classes) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs at least two classes in y; y has "
-                f"1 class: {classes.tolist()!r}."
-            )
-        return y
+        return check_classification_y(y, self)[0]
 
     def _check_response_method(self):
         method = resolve_response_method(self.estimator, self.response_method)

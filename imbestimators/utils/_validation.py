@@ -6,12 +6,13 @@ from collections import OrderedDict
 
 import numpy as np
 from imblearn.utils import check_sampling_strategy
-from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import _num_samples
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import _num_samples, column_or_1d
 
 __all__ = [
     "cast_like_frame",
     "check_X_y_lengths",
+    "check_classification_y",
     "count_from_ratio",
     "is_pandas_frame",
     "is_pandas_series",
@@ -78,6 +79,24 @@ def cast_like_frame(values, frame):
 def label_repr(label):
     """A class label as users wrote it: ``1`` rather than ``np.int64(1)``."""
     return repr(label.item() if isinstance(label, np.generic) else label)
+
+
+def check_classification_y(y, owner):
+    """``y`` as a 1-D array of class labels, and its classes (at least two).
+
+    The check of the meta-estimators that learn a decision from ``y``
+    (threshold tuning, prior correction, the strategy search); ``owner`` is
+    the estimator named in the error.
+    """
+    y = column_or_1d(y, warn=True)
+    check_classification_targets(y)
+    classes = np.unique(y)
+    if len(classes) < 2:
+        raise ValueError(
+            f"{type(owner).__name__} needs at least two classes in y; y has "
+            f"1 class: {classes.tolist()!r}."
+        )
+    return y, classes
 
 
 def check_X_y_lengths(X, y, estimator):
