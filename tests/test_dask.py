@@ -87,7 +87,9 @@ def _scores(path):
 
 def test_compare_command_on_dask_matches_loky(client, tmp_path):
     """Check that ``imbestimators compare`` inside the Dask backend scores as loky."""
+    # --exhaustive: the two strategies at their default ratios, every fold
     args = ["compare", "--cv", "2x1", "--strategies", "none,SMOTE", "--quiet"]
+    args.append("--exhaustive")
     with (
         distributed.get_task_stream(client) as stream,
         joblib.parallel_config(backend="dask"),

@@ -388,11 +388,14 @@ def _sampler_cases():
     return cases
 
 
-# samplers that search no neighbours with their default parameters
+# samplers that search no neighbours with their default parameters, and
+# SMOTEN, whose neighbours are by the Value Difference Metric between
+# categories (its own blocked search on the CPU), not by the Euclidean engine
 _NO_NEIGHBOURS = {
     "RandomOverSampler",
     "RandomUnderSampler",
     "InstanceHardnessThreshold",
+    "SMOTEN",
 }
 
 
