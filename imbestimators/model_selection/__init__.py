@@ -1,10 +1,14 @@
-"""Decision rules learned by cross-validation, prior correction, and their plots.
+"""Model selection for imbalanced data: the strategy search, decision rules, splits.
 
+:class:`ImbalanceStrategySearchCV` searches the imbalance treatment (none,
+class weights, samplers with their ratio, balanced ensembles, prior
+correction) and the decision rule as one estimator, by successive halving;
 :class:`ThresholdTunedClassifier` tunes how a classifier's scores become
 labels (a threshold for two classes, per-class offsets or a cost matrix for
 more) with an exact search over the out-of-fold scores;
 :class:`PriorCorrectedClassifier` corrects probabilities for the class prior
-that resampling or class weights changed; the displays plot the objective
+that resampling or class weights changed; :class:`InstanceHardnessCV` spreads
+the hard samples evenly over the folds; the displays plot the objective
 against the threshold and cost curves (matplotlib is imported when drawing).
 """
 
