@@ -28,6 +28,7 @@ from sklearn.utils.validation import assert_all_finite, check_is_fitted
 
 from imbestimators.pipeline import Pipeline
 from imbestimators.under_sampling import RandomUnderSampler
+from imbestimators.under_sampling._random import draw_under_sample
 from imbestimators.utils._parallel import delayed
 from imbestimators.utils._param_validation import (
     Interval,
@@ -59,20 +60,12 @@ class _Plan:
 
 
 def _under_sample(plan, seed):
-    """Rows of one tree's under-sample, as ``RandomUnderSampler`` draws them.
-
-    Class after class (sorted labels), one generator for all classes: this is
-    :class:`~imbestimators.under_sampling.RandomUnderSampler` with
-    ``random_state=seed``, without its validation and class search, which
-    would scan the whole data again for every tree.
-    """
-    rng = np.random.RandomState(seed)
-    parts = []
-    for rows, n_rows in zip(plan.class_rows, plan.targets):
-        if n_rows is not None:
-            rows = rows[rng.choice(len(rows), size=n_rows, replace=plan.replacement)]
-        parts.append(rows)
-    return np.concatenate(parts)
+    """Rows of one tree's under-sample: ``RandomUnderSampler(random_state=seed)``'s
+    draw, from the class rows found once per fit (the sampler would validate and
+    scan the whole data again for every tree)."""
+    return draw_under_sample(
+        plan.class_rows, plan.targets, random_state=seed, replacement=plan.replacement
+    )
 
 
 def _bootstrap_draw(seed, n_rows, n_draws, weights):

@@ -6,7 +6,24 @@ from sklearn.utils import _safe_indexing, check_random_state
 from imbestimators.base import BaseUnderSampler, _AnyValuesMixin
 from imbestimators.utils._docstring import fill_doc
 
-__all__ = ["RandomUnderSampler"]
+__all__ = ["RandomUnderSampler", "draw_under_sample"]
+
+
+def draw_under_sample(class_rows, counts, *, random_state, replacement):
+    """Row indices of a random under-sample, as :class:`RandomUnderSampler` draws.
+
+    Class after class (``class_rows`` in sorted label order), from one
+    generator: ``counts[i]`` rows of ``class_rows[i]`` (None keeps the whole
+    class). The balanced ensembles call it with class rows found once per fit
+    instead of running the sampler, and its checks, for every member.
+    """
+    rng = check_random_state(random_state)
+    parts = []
+    for rows, n_rows in zip(class_rows, counts):
+        if n_rows is not None:
+            rows = rows[rng.choice(len(rows), size=n_rows, replace=replacement)]
+        parts.append(rows)
+    return np.concatenate(parts)
 
 
 @fill_doc
@@ -77,19 +94,13 @@ class RandomUnderSampler(_AnyValuesMixin, BaseUnderSampler):
         self.replacement = replacement
 
     def _fit_resample(self, X, y):
-        rng = check_random_state(self.random_state)
-        parts = []
-        for klass in np.unique(y):
-            rows = np.flatnonzero(y == klass)
-            if klass in self.sampling_strategy_:
-                drawn = rng.choice(
-                    len(rows),
-                    size=self.sampling_strategy_[klass],
-                    replace=self.replacement,
-                )
-                rows = rows[drawn]
-            parts.append(rows)
-        self.sample_indices_ = np.concatenate(parts)
+        classes = np.unique(y)
+        self.sample_indices_ = draw_under_sample(
+            [np.flatnonzero(y == klass) for klass in classes],
+            [self.sampling_strategy_.get(klass) for klass in classes],
+            random_state=self.random_state,
+            replacement=self.replacement,
+        )
         return _safe_indexing(X, self.sample_indices_), y[self.sample_indices_]
 
     def __sklearn_tags__(self):
