@@ -31,6 +31,7 @@ same data by ``bench_under_sampling.py``.
 
 import argparse
 import contextlib
+import functools
 import gc
 import importlib
 import importlib.util
@@ -92,6 +93,7 @@ def make_data(n, d, n_classes, dtype, kind="clean"):
     return X, y
 
 
+@functools.cache
 def _load_device_bench():
     path = pathlib.Path(__file__).with_name("bench_neighbors_device.py")
     spec = importlib.util.spec_from_file_location("bench_neighbors_device", path)
