@@ -35,12 +35,13 @@ screening) whose float32/float64 rounding is bounded; pairs within the bound of
 the threshold are decided from exact float64 differences. As in the engine,
 float32 products are used only where they can neither overflow nor underflow
 (else float64), and float64 data of extreme magnitude are scaled by a power of
-two first, so the answers do not depend on the unit of the data. This kernel
-runs with NumPy under every device setting; the neighbour queries go through
-the engine (and its device), except the nearest row of another class of dense
-rows on the CPU in the engine's brute-force regime: a running row minimum per
-block of the same kind of product finds it at about two thirds of the engine's
-cost, refined and tie-inclusive in the same float64 distances.
+two first, so the answers do not depend on the unit of the data. Under a
+torch device setting the kernel runs on the device, without pivot cells
+(:mod:`imbestimators.under_sampling._witnesses_torch`). The neighbour queries
+go through the engine (and its device), except the nearest row of another
+class of dense rows on the CPU in the engine's brute-force regime: a running
+row minimum per block of the same kind of product finds it at about two thirds
+of the engine's cost, refined and tie-inclusive in the same float64 distances.
 """
 
 import numpy as np
@@ -68,6 +69,9 @@ __all__ = [
 #: up to the last size
 _FIRST_BLOCK = 2048
 _LAST_BLOCK = 2**16
+#: the same on a torch device
+_FIRST_DEVICE_BLOCK = 2**15
+_LAST_DEVICE_BLOCK = 2**18
 #: nearest pivots of a row whose cells are searched for its witnesses
 _N_NEAR_PIVOTS = 8
 #: pivot cells are built only for classes with at least this many rows
@@ -299,8 +303,16 @@ class _Witnesses:
 
         The pairs and the query blocks of each pair are independent (a row's
         witnesses depend on its own scan only), so they are spread over one
-        thread per core, each on a sequential BLAS.
+        thread per core, each on a sequential BLAS. Under a torch device
+        setting the scans run there instead.
         """
+        device = witness_device(self.X)
+        if device is not None:
+            from imbestimators.under_sampling._witnesses_torch import scan_on_device
+
+            for selected, candidates in groups:
+                scan_on_device(self, selected, candidates, device)
+            return
         tasks, held = [], 0
         for selected, candidates in groups:
             selected = self.unsettled(selected)
@@ -457,6 +469,19 @@ class _Witnesses:
             for j in range(self.k):
                 surely &= neighbours != self.witnesses[rows_in, j][:, None]
             self._add(surely, rows_in, neighbours)
+
+
+def witness_device(X):
+    """The torch device of the witness scans, or None for the NumPy kernel.
+
+    Dense rows go to the device of the engine's setting; torch is imported
+    only when that setting asks for it.
+    """
+    if sparse.issparse(X) or get_config()["device"] == "cpu":
+        return None
+    from imbestimators.utils._neighbors_torch import resolve_device
+
+    return resolve_device()
 
 
 def _row_sq_norms(X):
@@ -644,7 +669,9 @@ def rows_with_own_class_first(X, rows, same, other, k, *, nearest_ties=False):
     ties = np.full((len(rows), 1), -1, dtype=np.intp)
     todo = np.arange(len(rows) if other.size else 0)
     cells = None
-    if todo.size and len(same) >= _MIN_CELLED:
+    # on a device one product over a block of the class settles most rows:
+    # building cells on the host would cost more than it saves
+    if todo.size and len(same) >= _MIN_CELLED and witness_device(X) is None:
         cells = _Cells(X, same, _SPARSE_PIVOTS)
         todo = _unsettled_by_bound(X, rows, other, k, cells, depends_on)
     if todo.size:
@@ -707,15 +734,18 @@ def _exact_witnesses(X, rows, same, other, k, cells, nearest_ties=False):
 def _scan_in_blocks(witnesses, selected, same):
     """Scan all of ``same`` in growing blocks, stopping for each settled row."""
     order = scan_order(len(same))
-    start, size = 0, _FIRST_BLOCK
+    start, size, last = 0, _FIRST_BLOCK, _LAST_BLOCK
+    if witness_device(witnesses.X) is not None:
+        # a device's products are cheap: large blocks, few host round trips
+        size, last = _FIRST_DEVICE_BLOCK, _LAST_DEVICE_BLOCK
     while start < len(same):
         selected = witnesses.unsettled(selected)
         if not selected.size:
             return
         stop = min(start + size, len(same))
         witnesses.scan(selected, np.sort(same[order[start:stop]]))
-        # blocks double up to _LAST_BLOCK rows: their copies stay small
-        start, size = stop, min(2 * size, _LAST_BLOCK)
+        # blocks double up to the last size: their copies stay small
+        start, size = stop, min(2 * size, last)
 
 
 def _bound_promising(X, rows, other, k, cells):
