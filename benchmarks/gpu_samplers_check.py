@@ -21,6 +21,8 @@ at a size the NumPy engine finishes in seconds.
 """
 
 import argparse
+import cProfile
+import pstats
 import time
 import warnings
 
@@ -95,6 +97,10 @@ def main(argv=None):
     parser.add_argument("--n-smoteenn", type=int, default=100_000)
     parser.add_argument("--n-check", type=int, default=200_000)
     parser.add_argument("--skip-cleaning", action="store_true")
+    parser.add_argument("--skip-over", action="store_true", help="no over-samplers")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile ENN at --n on the device"
+    )
     args = parser.parse_args(argv)
     # first the cleaning rules on both engines at a size NumPy finishes in
     # seconds (this also warms the device's kernels up), then the targets
@@ -109,15 +115,27 @@ def main(argv=None):
         run(name, sampler, X, y, args.device, compare=False, warm_up=False)
     X_small, y_small = noisy_data(args.n_smoteenn)
     run("SMOTEENN", SMOTEENN(random_state=0), X_small, y_small, args.device, True)
-    for name, sampler in [
+    over = [
         ("SMOTE", SMOTE(random_state=0)),
         ("ADASYN", ADASYN(random_state=0)),
         ("BorderlineSMOTE", BorderlineSMOTE(random_state=0)),
-    ]:
+    ]
+    for name, sampler in [] if args.skip_over else over:
         run(name, sampler, X, y, args.device, compare=True)
     for name, sampler in rules[2:]:
         run(name, sampler, X, y, args.device, compare=False, warm_up=False)
     run("SMOTETomek", SMOTETomek(random_state=0), X_small, y_small, args.device, True)
+    if args.profile:
+        profile(EditedNearestNeighbours(), X, y, args.device)
+
+
+def profile(sampler, X, y, device):
+    """The functions where the sampler spends its time (cumulative, top 25)."""
+    profiler = cProfile.Profile()
+    with config_context(device=device), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        profiler.runcall(sampler.fit_resample, X, y)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
 def cleaning_rules():

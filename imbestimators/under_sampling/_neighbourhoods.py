@@ -69,8 +69,10 @@ __all__ = [
 #: up to the last size
 _FIRST_BLOCK = 2048
 _LAST_BLOCK = 2**16
-#: the same on a torch device
-_FIRST_DEVICE_BLOCK = 2**15
+#: the same on a torch device. A row costs about max(first block, 6 n / c)
+#: entries, c being the rows of its class closer than its threshold (often
+#: hundreds): a small first block settles those, larger ones the rest
+_FIRST_DEVICE_BLOCK = 2**12
 _LAST_DEVICE_BLOCK = 2**18
 #: nearest pivots of a row whose cells are searched for its witnesses
 _N_NEAR_PIVOTS = 8

@@ -11,17 +11,20 @@ same scan on the device, with the same answers:
   candidates are computed on the device, in the precision the NumPy kernel
   would use (float32 only where it can neither overflow nor underflow), with
   TF32 and bfloat16 products switched off;
-- an entry below the threshold by more than the product's rounding bound is
-  surely a witness; the ``2k`` smallest entries of each row are kept (at most
-  ``k`` witnesses are needed, and at most ``k`` may already be known);
+- only the ``k + 1`` smallest entries of each row leave the product (``topk``):
+  those below the threshold by more than the product's rounding bound are
+  surely witnesses, and ``k`` sure ones always hold the new witnesses a row
+  needs;
 - entries within the rounding bound of the threshold are decided on the host
-  from exact float64 differences, as in the NumPy kernel.
+  from exact float64 differences, as in the NumPy kernel (a row whose last
+  kept entry is within the bound has its block screened again for every such
+  entry).
 
 Which witnesses are found (and so which rows a later answer depends on) may
 differ from the NumPy scan; how many are found, capped at ``k``, does not, so
-every decision is the same. The pivot cells are not used on a device: one
-product over a random block of the class settles most rows there, at a small
-fraction of the cost of building the cells on the host.
+every decision is the same. The pivot cells are not used on a device: small
+random blocks of the class settle most rows there, at a fraction of the cost
+of building the cells on the host.
 """
 
 import numpy as np
@@ -64,8 +67,9 @@ def scan_on_device(witnesses, selected, candidates, device):
     if not selected.size or not candidates.size:
         return
     X, rows = witnesses.X, witnesses.rows
+    query = X[rows[selected]]
     cand_sq = _row_sq_norms(X[candidates])
-    q_sq = _row_sq_norms(X[rows[selected]])
+    q_sq = _row_sq_norms(query)
     dtype = screening_dtype(X.dtype, max(cand_sq.max(), q_sq.max()))
     # the row's own column, where the row is among the candidates
     position = np.minimum(
@@ -77,27 +81,24 @@ def scan_on_device(witnesses, selected, candidates, device):
     error = _rounding_bound(dtype, X.shape[1] + 1, q_sq, cand_sq.max())
     error += 4 * np.finfo(dtype).eps * np.abs(limit)
     with _ieee_matmul():
-        screened = _DeviceBlock(X, candidates, cand_sq, dtype, device)
-        owner, found = screened.witnesses(
-            X[rows[selected]], own, limit - error, limit + error, 2 * witnesses.k
+        block = _DeviceBlock(X, candidates, cand_sq, dtype, device)
+        sure, unsure = block.screen(
+            query, own, limit - error, limit + error, witnesses.k
         )
     # candidates within the rounding bound of the threshold: exact float64
-    owner_pos, cand_pos, surely = owner, found, np.ones(len(owner), dtype=bool)
-    unsure = screened.unsure
-    if unsure[0].size:
-        sq = exact_sq_distances(X, rows[selected[unsure[0]]], candidates[unsure[1]])
-        strictly = sq < witnesses.threshold_sq[selected[unsure[0]]]
-        owner_pos = np.concatenate([owner, unsure[0][strictly]])
-        cand_pos = np.concatenate([found, unsure[1][strictly]])
-        surely = np.ones(len(owner_pos), dtype=bool)
-    new = candidates[cand_pos]
-    owners = selected[owner_pos]
+    sq = exact_sq_distances(X, rows[selected[unsure[0]]], candidates[unsure[1]])
+    strictly = sq < witnesses.threshold_sq[selected[unsure[0]]]
+    owner_pos = np.concatenate([sure[0], unsure[0][strictly]])
+    cand_pos = np.concatenate([sure[1], unsure[1][strictly]])
+    if np.any(owner_pos[1:] < owner_pos[:-1]):
+        order = np.argsort(owner_pos, kind="stable")  # grouped by row
+        owner_pos, cand_pos = owner_pos[order], cand_pos[order]
+    owners, new = selected[owner_pos], candidates[cand_pos]
     # a known witness is not counted twice
+    fresh = np.ones(len(owners), dtype=bool)
     for known in witnesses.witnesses[owners].T:
-        surely &= new != known
-    order = np.lexsort((cand_pos, owners))
-    keep = order[surely[order]]
-    witnesses._add_hits(owners[keep], new[keep])
+        fresh &= new != known
+    witnesses._add_hits(owners[fresh], new[fresh])
 
 
 class _DeviceBlock:
@@ -105,64 +106,106 @@ class _DeviceBlock:
 
     def __init__(self, X, candidates, cand_sq, dtype, device):
         torch = _torch()
-        self.torch, self.device = torch, device
+        self.torch, self.device, self.dtype = torch, device, dtype
         cand = np.ascontiguousarray(X[candidates], dtype=dtype)
         self.cand = torch.from_numpy(cand).to(device)
         self.cand_sq = torch.from_numpy(cand_sq.astype(dtype)).to(device)
-        self.dtype = dtype
-        self.unsure = (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp))
 
-    def witnesses(self, query, own, low, high, n_keep):
-        """Per query row, up to ``n_keep`` surely closer candidates, and the
-        unsure entries (stored in ``self.unsure``).
+    def screen(self, query, own, low, high, k):
+        """Sure witnesses and unsure entries of each query row.
 
-        Returns the positions (query, candidate) of the sure witnesses.
+        Per row, the ``k + 1`` smallest products are kept: those below
+        ``low`` are sure witnesses (at most ``k`` are needed, and however many
+        are known already, ``k`` sure ones hold enough new ones); those in
+        ``[low, high]`` are unsure. A row whose last kept entry is unsure may
+        have more unsure entries than were kept: its products are screened
+        again, entry by entry.
+
+        Returns
+        -------
+        sure, unsure : tuple of ndarray
+            ``(query positions, candidate positions)`` of each, grouped by
+            query row.
         """
         torch = self.torch
-        n_cand = self.cand.shape[0]
-        width = min(n_cand, _MAX_COLUMNS)
+        width = min(self.cand.shape[0], _MAX_COLUMNS)
         n_rows = max(1, _BLOCK_ENTRIES // width)
-        owners, founds, unsure_rows, unsure_cols = [], [], [], []
+        sure, unsure = [], []
         for start in range(0, len(query), n_rows):
             stop = min(start + n_rows, len(query))
-            q = torch.from_numpy(np.ascontiguousarray(query[start:stop], self.dtype))
-            q = q.to(self.device)
-            lo = torch.from_numpy(low[start:stop].astype(self.dtype)).to(self.device)
-            hi = torch.from_numpy(high[start:stop].astype(self.dtype)).to(self.device)
+            q = self._on_device(query[start:stop])
+            lo, hi = self._on_device(low[start:stop]), self._on_device(high[start:stop])
             excl = torch.from_numpy(own[start:stop].astype(np.int64)).to(self.device)
-            best_val = best_ind = None
-            for first in range(0, n_cand, width):
-                last = min(first + width, n_cand)
-                block = torch.addmm(
-                    self.cand_sq[first:last], q, self.cand[first:last].T, alpha=-2.0
+            # one more than k: a tie at the threshold (Tomek's partner) then
+            # rarely makes a row look as if it had more unsure entries
+            val, ind = self._smallest(q, excl, k + 1, width)
+            is_sure = val < lo[:, None]
+            maybe = ~is_sure & (val <= hi[:, None])
+            full = val.shape[1] == self.cand.shape[0]
+            overflow = ~is_sure[:, -1] & maybe[:, -1]
+            if not full and bool(overflow.any()):
+                rows_over = torch.nonzero(overflow).ravel()
+                maybe[rows_over] = False  # their unsure entries come whole
+                r, c = self._unsure_entries(
+                    q[rows_over], excl[rows_over], lo[rows_over], hi[rows_over], width
                 )
-                _mask_excluded(block, excl, first, last)
-                maybe = (block >= lo[:, None]) & (block <= hi[:, None])
-                r, c = torch.nonzero(maybe, as_tuple=True)
-                if r.numel():
-                    unsure_rows.append(r + start)
-                    unsure_cols.append(c + first)
-                val, ind = torch.topk(
-                    block, min(n_keep, last - first), dim=1, largest=False
-                )
-                ind += first
-                if best_val is not None:
-                    val = torch.cat((best_val, val), dim=1)
-                    ind = torch.cat((best_ind, ind), dim=1)
-                    val, pick = torch.topk(
-                        val, min(n_keep, val.shape[1]), dim=1, largest=False
-                    )
-                    ind = ind.gather(1, pick)
-                best_val, best_ind = val, ind
-            sure = best_val < lo[:, None]
-            r, c = torch.nonzero(sure, as_tuple=True)
-            owners.append(r + start)
-            founds.append(best_ind[r, c])
-        self.unsure = (_host(unsure_rows), _host(unsure_cols))
-        return _host(owners), _host(founds)
+                unsure.append((rows_over[r] + start, c))
+            r, c = torch.nonzero(is_sure, as_tuple=True)
+            sure.append((r + start, ind[r, c]))
+            r, c = torch.nonzero(maybe, as_tuple=True)
+            unsure.append((r + start, ind[r, c]))
+        return _host(sure), _host(unsure)
+
+    def _on_device(self, array):
+        array = np.ascontiguousarray(array, dtype=self.dtype)
+        return self.torch.from_numpy(array).to(self.device)
+
+    def _products(self, q, excl, width):
+        """Yield ``(first, block)``: ``|c|^2 - 2 q.c`` for ``width`` candidates
+        at a time, the row's own column at +inf."""
+        n_cand = self.cand.shape[0]
+        for first in range(0, n_cand, width):
+            last = min(first + width, n_cand)
+            block = self.torch.addmm(
+                self.cand_sq[first:last], q, self.cand[first:last].T, alpha=-2.0
+            )
+            _mask_excluded(block, excl, first, last)
+            yield first, block
+
+    def _smallest(self, q, excl, k, width):
+        """The ``k`` smallest products of each row, sorted, and their columns."""
+        torch = self.torch
+        best_val = best_ind = None
+        for first, block in self._products(q, excl, width):
+            val, ind = torch.topk(block, min(k, block.shape[1]), dim=1, largest=False)
+            ind += first
+            if best_val is not None:
+                val = torch.cat((best_val, val), dim=1)
+                ind = torch.cat((best_ind, ind), dim=1)
+                val, pick = torch.topk(val, min(k, val.shape[1]), dim=1, largest=False)
+                ind = ind.gather(1, pick)
+            best_val, best_ind = val, ind
+        return best_val, best_ind
+
+    def _unsure_entries(self, q, excl, lo, hi, width):
+        """Every entry in ``[lo, hi]`` of each row: ``(row, column)``."""
+        torch = self.torch
+        rows, columns = [], []
+        for first, block in self._products(q, excl, width):
+            inside = (block >= lo[:, None]) & (block <= hi[:, None])
+            r, c = torch.nonzero(inside, as_tuple=True)
+            rows.append(r)
+            columns.append(c + first)
+        return torch.cat(rows), torch.cat(columns)
 
 
-def _host(parts):
-    if not parts:
-        return np.zeros(0, dtype=np.intp)
-    return _torch().cat(parts).cpu().numpy().astype(np.intp, copy=False)
+def _host(pairs):
+    """Concatenated ``(rows, columns)`` pairs of device tensors, on the host."""
+    if not pairs:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty
+    torch = _torch()
+    return tuple(
+        torch.cat(part).cpu().numpy().astype(np.intp, copy=False)
+        for part in zip(*pairs)
+    )

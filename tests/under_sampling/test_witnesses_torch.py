@@ -153,3 +153,22 @@ def test_cleaning_rules_keep_the_same_rows_on_the_device(
     np.testing.assert_array_equal(y_dev, y_cpu)
     assert scans_on_device
     assert all(device == torch.device("cpu") for device in scans_on_device)
+
+
+def test_rows_with_many_unsure_entries_get_all_of_them():
+    """Check that a row whose k smallest products are all within the rounding
+    bound of its threshold gets every such entry decided, not only k."""
+    rng = np.random.default_rng(0)
+    candidates = rng.normal(size=(10, 3))
+    query = np.zeros((2, 3))
+    sq_norms = (candidates**2).sum(axis=1)  # the products of a zero query
+    block = _witnesses_torch._DeviceBlock(
+        candidates, np.arange(10), sq_norms, np.float64, torch.device("cpu")
+    )
+    # row 0: every entry lies in [low, high]; row 1: every entry is sure
+    low = np.array([-1.0, 1e9])
+    high = np.array([1e9, 2e9])
+    sure, unsure = block.screen(query, np.array([-1, -1]), low, high, 2)
+    assert sorted(zip(*unsure)) == [(0, c) for c in range(10)]
+    # the k + 1 smallest leave the device
+    assert sorted(zip(*sure)) == sorted((1, c) for c in np.argsort(sq_norms)[:3])
