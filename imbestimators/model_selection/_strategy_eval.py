@@ -88,15 +88,28 @@ def _counts(coding, y, y_pred, weight, cost_matrix):
 
 
 class DecisionScorer:
-    """Score a fitted ThresholdTunedClassifier on its own objective.
+    """Score a fitted classifier on a decision objective.
 
-    A built-in objective is computed from the confusion counts with the same
-    formulas the rule was tuned with (so ``'cost'`` is minus the expected cost
-    per sample); another objective is the scorer it names.
+    A built-in objective is computed from the confusion counts of ``predict``
+    with the same formulas the rule was tuned with (so ``'cost'`` is minus the
+    expected cost per sample); another objective is the scorer it names.
+
+    Parameters
+    ----------
+    template : ThresholdTunedClassifier or None, default=None
+        Holds the objective (``objective``, ``beta``, ``cost_matrix``,
+        ``pos_label``). None reads it from each scored estimator, which must
+        then be a fitted ThresholdTunedClassifier; with a template, any
+        classifier is scored, so that a candidate at its default decision rule
+        competes with the tuned ones on the same objective.
     """
 
+    def __init__(self, template=None):
+        self.template = template
+
     def __call__(self, estimator, X, y, sample_weight=None):
-        objective = resolve_objective(estimator, estimator.classes_, False)
+        source = estimator if self.template is None else self.template
+        objective = resolve_objective(source, estimator.classes_, False)
         if not objective.builtin:
             kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
             return objective.scorer(estimator, X, y, **kwargs)

@@ -59,13 +59,16 @@ def run_optuna(search, specs, decision, data, data_ratio, rng):
     from sklearn.model_selection import check_cv
 
     X, y, weight, scorer, fit_weight = data
-    cv = check_cv(search.cv, y, classifier=True)
+    # every trial is scored on all rows: the last rung's (repeated) splits
+    cv = search._last_rung_cv(check_cv(search.cv, y, classifier=True), rng)
     rows = np.arange(len(y))
     prior_options = search._prior_options(np.unique(y), decision)
     candidates, seeds, models, results, splits = [], [], [], {}, None
 
     def evaluate(candidate):
         nonlocal splits
+        # every trial tunes its decision rule: TPE proposes one ratio at a time
+        candidate = {**candidate, "threshold": None if decision is None else "tuned"}
         index = len(candidates)
         seed = int(rng.randint(np.iinfo(np.int32).max))
         candidates.append(candidate)

@@ -7,7 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
 from sklearn.exceptions import FitFailedWarning
-from sklearn.model_selection import check_cv
+from sklearn.model_selection import RepeatedStratifiedKFold, check_cv
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel
@@ -57,6 +57,10 @@ _COST_KEYS = frozenset({"tn", "fp", "fn", "tp"})
 # folds of the decision rule's own cross-validation inside each candidate fit
 # (ThresholdTunedClassifier's default of 5 would make every fit 6 fits)
 _DECISION_CV = 3
+# repeats of the last rung's folds for n_repeats='auto' (an int cv): 5 x 2
+# folds make the means that pick the winner less noisy, at twice the last
+# rung's fits (a third repeat helped little on the KEEL sets we tried)
+_AUTO_REPEATS = 2
 
 
 def _estimator_has(attr):
@@ -85,6 +89,14 @@ class _Metric:
         self.label = label
 
 
+def _padded(rows, width):
+    """Rows of unequal length as a float array, NaN-padded on the right."""
+    out = np.full((len(rows), width), np.nan)
+    for i, row in enumerate(rows):
+        out[i, : len(row)] = row
+    return out
+
+
 def _label(candidate):
     parts = [candidate["strategy"]]
     if candidate["ratio"] is not None:
@@ -93,6 +105,8 @@ def _label(candidate):
         parts.append(f"beta={candidate['beta']:.4g}")
     if candidate["prior_correction"]:
         parts.append("+prior_correction")
+    if candidate.get("threshold") == "tuned":
+        parts.append("+tuned_threshold")
     return " ".join(parts)
 
 
@@ -112,9 +126,10 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     With ``search='halving'`` (successive halving, the resource being the
     number of training rows), every candidate is scored on a small stratified
     subsample, and only the best ``1 / factor`` go on to a subsample
-    ``factor`` times larger, up to all rows. The winner is the candidate with
-    the best mean score on the last rung, except that a simpler strategy wins
-    when the corrected resampled t-test cannot tell it apart from the best.
+    ``factor`` times larger, up to all rows. On the last rung the folds are
+    repeated ``n_repeats`` times, and ``select`` picks the winner: by default
+    the simplest candidate whose mean score is within one standard error of
+    the best mean.
 
     Parameters
     ----------
@@ -158,6 +173,8 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
           e.g. ``{'objective': 'recall', 'constraint': ('precision', 0.8)}``.
 
         The rule's own cross-validation has 3 folds unless ``cv`` is given.
+        With ``compete_untuned=True`` each candidate also competes at its own
+        default decision rule, on the same objective.
 
     prior_correction : "auto" or bool, default="auto"
         Whether candidates are also tried wrapped in a
@@ -195,6 +212,42 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         An iterable of splits cannot be subsampled: halving then has one
         rung.
 
+    n_repeats : "auto" or int, default="auto"
+        Repeats of the ``cv`` folds on the last rung (reshuffled stratified
+        k-fold; earlier rungs are not repeated). More folds make the means
+        that select the winner less noisy, for ``n_repeats`` times the fits of
+        the last rung. ``'auto'`` is 2 when ``cv`` is an int and 1 otherwise
+        (given splits are used as they are); an int above 1 needs ``cv`` to be
+        an int.
+
+    select : {"one_se", "simplest", "best"}, default="one_se"
+        How the winner is chosen among the candidates of the last rung:
+
+        - ``'one_se'``: the simplest candidate whose mean score is within one
+          standard error of the best mean (the error of the best candidate's
+          mean over its folds), the highest mean among equally simple ones;
+        - ``'simplest'``: the simplest candidate that the corrected resampled
+          t-test (one-sided, level 0.05) cannot tell apart from the best, the
+          rule of ``imbestimators compare``; on a few hundred rows the test
+          rarely separates anything, so this mostly returns no treatment;
+        - ``'best'``: the highest mean score.
+
+        Simplicity: no treatment, then class weights, then the random
+        samplers, then SMOTE-like samplers and cleaning rules, then
+        combinations, heavy samplers and ensembles; prior correction and a
+        tuned threshold each add one step.
+
+    compete_untuned : bool, default=False
+        With ``decision``, whether each candidate is also tried without the
+        tuned threshold, at its own decision rule (for instance 0.5 after a
+        balancing sampler), scored on the same objective, one step simpler
+        than tuned. A threshold tuned on the few positives of small folds is
+        noisy and can lose to the rule the strategy already implies; but the
+        doubled space also makes the winner's score more optimistic, and on
+        the KEEL sets we chose the defaults on it did not help on average.
+        Not done when ``decision`` has a ``constraint`` (an untuned rule
+        cannot honour it).
+
     refit : bool, default=True
         Whether to refit the chosen candidate on all rows as
         ``best_estimator_``.
@@ -225,8 +278,11 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         One row per candidate and rung, as in scikit-learn's
         ``HalvingGridSearchCV``: ``iter``, ``n_resources``, ``candidate``,
         ``params``, ``strategy``, ``param_strategy``, ``param_ratio``,
-        ``param_beta``, ``param_prior_correction``, ``simplicity``,
-        ``split{k}_test_score``, ``mean_test_score``, ``std_test_score``,
+        ``param_beta``, ``param_prior_correction``, ``param_threshold``
+        (``'tuned'`` or ``'default'`` with ``decision``, else masked),
+        ``simplicity``, ``split{k}_test_score`` (NaN for the splits a row's
+        rung does not have: only the last rung is repeated),
+        ``mean_test_score``, ``std_test_score``,
         ``rank_test_score`` (by score; the chosen row can rank lower, see
         ``selection_reason_``), ``mean_fit_time``, ``std_fit_time``,
         ``mean_score_time``, ``std_score_time``, ``error``.
@@ -234,7 +290,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         The row of the chosen candidate (last rung).
     best_params_ : dict
         Its parameters: ``strategy``, ``ratio``, ``beta``,
-        ``prior_correction``.
+        ``prior_correction``, ``threshold``.
     best_strategy_ : str
         Its strategy.
     best_score_ : float
@@ -250,7 +306,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     n_candidates_ : list of int
         Candidates of each rung.
     n_splits_ : int
-        Folds per rung.
+        Splits of the last rung (``cv``'s folds times ``n_repeats``).
     scorer_ : callable
         The scorer that ranked the candidates.
     refit_time_ : float
@@ -281,10 +337,17 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     reaches that floor. The baseline (no treatment) is carried to the last
     rung whatever its score, so that the final test can always prefer it.
 
-    Scores of cross-validation folds share training rows, so the spread of
-    the per-fold differences understates the uncertainty: two candidates are
-    compared with the corrected resampled t-test [1]_ (one-sided, level
-    0.05), the rule of ``imbestimators compare``. Successive halving is [2]_.
+    Choosing the highest of many noisy means overrates the winner (the
+    winner's curse), and on a few hundred rows the candidates' means differ
+    by less than their noise. The default ``select='one_se'`` is the
+    one-standard-error rule [3]_: it prefers a simpler candidate unless the
+    best is ahead by more than one standard error of its mean. That error
+    ignores that folds share training rows, so the rule is a heuristic, not a
+    test; the corrected resampled t-test [1]_ (``select='simplest'``) accounts
+    for the shared rows but, with 5 to 10 folds, separates candidates only
+    when they differ by several standard errors. ``select='one_se'`` was
+    chosen over both by nested cross-validation on KEEL data sets
+    (``benchmarks/bench_search.py``). Successive halving is [2]_.
 
     References
     ----------
@@ -292,6 +355,8 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
        Machine Learning 52(3), 2003.
     .. [2] Jamieson, K. and Talwalkar, A. "Non-stochastic best arm
        identification and hyperparameter optimization", AISTATS, 2016.
+    .. [3] Hastie, T., Tibshirani, R. and Friedman, J. "The Elements of
+       Statistical Learning", 2nd ed., Springer, 2009, section 7.10.
 
     Examples
     --------
@@ -332,6 +397,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         ],
         "pos_label": [Real, str, "boolean", None],
         "cv": ["cv_object"],
+        "n_repeats": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "select": [StrOptions({"one_se", "simplest", "best"})],
+        "compete_untuned": ["boolean"],
         "refit": ["boolean"],
         "error_score": [StrOptions({"raise"}), Real],
         "n_jobs": [Integral, None],
@@ -354,6 +422,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         min_resources="auto",
         pos_label=None,
         cv=5,
+        n_repeats="auto",
+        select="one_se",
+        compete_untuned=False,
         refit=True,
         error_score=np.nan,
         n_jobs=None,
@@ -372,6 +443,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         self.min_resources = min_resources
         self.pos_label = pos_label
         self.cv = cv
+        self.n_repeats = n_repeats
+        self.select = select
+        self.compete_untuned = compete_untuned
         self.refit = refit
         self.error_score = error_score
         self.n_jobs = n_jobs
@@ -456,7 +530,11 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             for c in candidate_ids
             for k, (train, test) in enumerate(splits)
         ]
-        outputs = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+        # a list, not a generator: `delayed` reads the caller's configuration
+        # (the k-NN device) when called, and joblib consumes a generator of
+        # tasks past its first batch from another thread, whose configuration
+        # is the default one
+        jobs = [
             delayed(fit_and_score)(
                 models[c],
                 X,
@@ -469,7 +547,8 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
                 self.error_score,
             )
             for c, _, train, test in tasks
-        )
+        ]
+        outputs = Parallel(n_jobs=self.n_jobs, return_as="generator")(jobs)
         results = {
             c: {"scores": [], "fit": [], "score": [], "errors": []}
             for c in candidate_ids
@@ -516,6 +595,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         else:
             rungs = [len(y)]
         permutations = class_permutations(y, rng)
+        last_cv = self._last_rung_cv(cv, rng)
         baseline = [
             i for i, c in enumerate(candidates) if specs[c["strategy"]].kind == "none"
         ]
@@ -529,7 +609,8 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
                 else nested_subsample(permutations, n_rows, floor)
             )
             context = (X, y, weight, scorer, fit_weight, iteration)
-            results, splits = self._evaluate(models, alive, rows, cv, context)
+            rung_cv = last_cv if last else cv
+            results, splits = self._evaluate(models, alive, rows, rung_cv, context)
             history.append((iteration, len(rows), results, splits))
             if self.verbose:
                 print(
@@ -539,6 +620,50 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             if not last:
                 alive = self._promote(alive, results, baseline)
         return history
+
+    def _last_rung_cv(self, cv, rng):
+        """The splits of the last rung: ``cv`` repeated ``n_repeats`` times.
+
+        The seed of the repeats is drawn here, before any fit, so that the
+        folds do not depend on ``n_jobs``.
+        """
+        n_repeats = self._n_repeats()
+        if n_repeats == 1:
+            return cv
+        return RepeatedStratifiedKFold(
+            n_splits=cv.get_n_splits(),
+            n_repeats=n_repeats,
+            random_state=rng.randint(np.iinfo(np.int32).max),
+        )
+
+    def _n_repeats(self):
+        if self.n_repeats == "auto":
+            return _AUTO_REPEATS if isinstance(self.cv, Integral) else 1
+        return self.n_repeats
+
+    def _check_repeats(self):
+        if self._n_repeats() > 1 and not isinstance(self.cv, Integral):
+            raise ValueError(
+                f"{type(self).__name__}: n_repeats={self.n_repeats} repeats "
+                "stratified k-fold and needs cv to be an int (the number of "
+                f"folds); got cv={self.cv!r}. Set n_repeats=1 to use these "
+                "splits as they are."
+            )
+
+    def _with_thresholds(self, candidates, decision):
+        """Each candidate with its decision rule: tuned, and (maybe) its default.
+
+        On small data a threshold tuned on a few folds can do worse than the
+        rule the strategy already implies (a balanced sampler's 0.5), so by
+        default both compete on the decision objective.
+        """
+        if decision is None:
+            return [{**c, "threshold": None} for c in candidates]
+        rules = ["tuned"]
+        if self.compete_untuned and decision.get("constraint") is None:
+            # an untuned rule cannot honour a constraint: only tuned ones
+            rules = ["default", "tuned"]
+        return [{**c, "threshold": r} for c in candidates for r in rules]
 
     def _promote(self, alive, results, baseline):
         """The best ``1 / factor`` of ``alive`` (failures last), plus the baseline."""
@@ -586,6 +711,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             None if sample_weight is None else _check_sample_weight(sample_weight, X)
         )
         decision = self._decision_params(classes)
+        self._check_repeats()
         specs = {
             s.name: s
             for s in resolve_strategies(self.strategies, self.estimator, owner=owner)
@@ -603,9 +729,11 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             data_ratio=data_ratio,
             prior_options=self._prior_options(classes, decision),
             rng=rng,
+            top=True,
         )
+        self.candidates_ = self._with_thresholds(self.candidates_, decision)
         scorer = (
-            DecisionScorer()
+            DecisionScorer(ThresholdTunedClassifier(self.estimator, **decision))
             if decision is not None
             else make_selection_scorer(
                 self.scoring, self.estimator, classes, self.pos_label
@@ -650,7 +778,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         self.n_resources_ = [n for _, n, _, _ in history]
         self.n_candidates_ = [len(results) for _, _, results, _ in history]
         params = [dict(self.candidates_[c]) for _, _, c, _ in rows]
-        scores = np.array([entry["scores"] for *_, entry in rows], dtype=float)
+        # the last rung has n_repeats times more splits: earlier rungs' rows
+        # are NaN in the split columns they do not have, as in no fold at all
+        scores = _padded([entry["scores"] for *_, entry in rows], n_splits)
         results = {
             "iter": np.array([r[0] for r in rows]),
             "n_resources": np.array([r[1] for r in rows]),
@@ -659,7 +789,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             "strategy": np.array([p["strategy"] for p in params], dtype=object),
             "simplicity": np.array([self._simplicity(p, specs) for p in params]),
         }
-        for key in ("strategy", "ratio", "beta", "prior_correction"):
+        for key in ("strategy", "ratio", "beta", "prior_correction", "threshold"):
             values = [p[key] for p in params]
             results[f"param_{key}"] = np.ma.MaskedArray(
                 np.array(values, dtype=object),
@@ -667,15 +797,14 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             )
         for k in range(n_splits):
             results[f"split{k}_test_score"] = scores[:, k]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows
-            results["mean_test_score"] = np.nanmean(scores, axis=1)
-            results["mean_test_score"][np.isnan(scores).any(axis=1)] = np.nan
-            results["std_test_score"] = scores.std(axis=1)
+        # a failed split (NaN) makes the mean NaN, as in scikit-learn
+        own = [np.asarray(entry["scores"], dtype=float) for *_, entry in rows]
+        results["mean_test_score"] = np.array([s.mean() for s in own])
+        results["std_test_score"] = np.array([s.std() for s in own])
         for what, key in (("fit", "fit_time"), ("score", "score_time")):
-            times = np.array([entry[what] for *_, entry in rows], dtype=float)
-            results[f"mean_{key}"] = times.mean(axis=1)
-            results[f"std_{key}"] = times.std(axis=1)
+            times = [np.asarray(entry[what], dtype=float) for *_, entry in rows]
+            results[f"mean_{key}"] = np.array([t.mean() for t in times])
+            results[f"std_{key}"] = np.array([t.std() for t in times])
         results["error"] = np.array(
             ["; ".join(sorted(set(entry["errors"]))) for *_, entry in rows],
             dtype=object,
@@ -685,7 +814,12 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         self._warn_failures(results)
 
     def _simplicity(self, params, specs):
-        return specs[params["strategy"]].simplicity + int(params["prior_correction"])
+        # each layer added on top of the strategy makes it less simple
+        return (
+            specs[params["strategy"]].simplicity
+            + int(params["prior_correction"])
+            + int(params.get("threshold") == "tuned")
+        )
 
     @staticmethod
     def _ranks(results):
@@ -709,48 +843,82 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             )
 
     def _select(self, history, specs):
-        """The simplest candidate of the last rung not clearly worse than the best."""
+        """The candidate of the last rung that the ``select`` rule picks."""
         results = self.cv_results_
         last = np.flatnonzero(results["iter"] == history[-1][0])
-        summaries = []
-        for row in last:
-            params = results["params"][row]
-            folds = np.array(
-                [results[f"split{k}_test_score"][row] for k in range(self.n_splits_)]
-            )
-            n_failed = int(np.isnan(folds).sum())
-            label = f"{_label(params)} #{row}"
-            summaries.append(
-                Summary(
-                    _Named(
-                        label,
-                        specs[params["strategy"]].family,
-                        results["simplicity"][row],
-                    ),
-                    mean={"score": float(np.mean(folds))},
-                    std={"score": float(np.std(folds))},
-                    folds={"score": folds},
-                    n_folds=len(folds),
-                    n_failed=n_failed,
-                )
-            )
+        summaries = [self._summary(row, specs) for row in last]
         summaries.sort(key=lambda s: (not s.ok, -s.mean["score"] if s.ok else 0))
-        splits = history[-1][3]
-        test_over_train = np.mean([len(te) / len(tr) for tr, te in splits])
-        choice = recommend(
-            summaries, _Metric(self._score_name()), n_splits=1 + 1 / test_over_train
-        )
-        if choice is None:
+        if not any(s.ok for s in summaries):
             raise ValueError(
                 f"{type(self).__name__}: no candidate of the last rung succeeded "
                 f"on every split; errors: {'; '.join(results['error'][last])}"
             )
-        self.best_index_ = int(choice.strategy.rsplit("#", 1)[1])
+        if self.select == "simplest":
+            splits = history[-1][3]
+            test_over_train = np.mean([len(te) / len(tr) for tr, te in splits])
+            choice = recommend(
+                summaries,
+                _Metric(self._score_name()),
+                n_splits=1 + 1 / test_over_train,
+            )
+            label, reason = choice.strategy, choice.reason
+        else:
+            label, reason = self._within_error(summaries)
+        self.best_index_ = int(label.rsplit("#", 1)[1])
         self.best_params_ = dict(results["params"][self.best_index_])
         self.best_strategy_ = self.best_params_["strategy"]
         self.best_score_ = float(results["mean_test_score"][self.best_index_])
         # the row numbers only made the labels unique
-        self.selection_reason_ = re.sub(r" #\d+", "", choice.reason)
+        self.selection_reason_ = re.sub(r" #\d+", "", reason)
+
+    def _summary(self, row, specs):
+        results = self.cv_results_
+        params = results["params"][row]
+        folds = np.array(
+            [results[f"split{k}_test_score"][row] for k in range(self.n_splits_)]
+        )
+        return Summary(
+            _Named(
+                f"{_label(params)} #{row}",
+                specs[params["strategy"]].family,
+                results["simplicity"][row],
+            ),
+            mean={"score": float(np.mean(folds))},
+            std={"score": float(np.std(folds))},
+            folds={"score": folds},
+            n_folds=len(folds),
+            n_failed=int(np.isnan(folds).sum()),
+        )
+
+    def _within_error(self, summaries):
+        """``select='best'`` or ``'one_se'``: (label, reason) of the choice.
+
+        The one-standard-error rule (Breiman et al. 1984, Hastie et al. 2009,
+        section 7.10): the simplest candidate whose mean is within one
+        standard error of the best mean, the error being the best's fold
+        spread over the square root of its number of folds.
+        """
+        usable = [s for s in summaries if s.ok]
+        best = usable[0]
+        name = self._score_name()
+        shown = f"{best.mean['score']:.3f} ± {best.std['score']:.3f}"
+        if self.select == "best":
+            return best.strategy.name, f"highest mean {name} ({shown})."
+        folds = best.folds["score"]
+        error = float(np.std(folds, ddof=1) / np.sqrt(len(folds)))
+        tied = [s for s in usable if best.mean["score"] - s.mean["score"] <= error]
+        choice = min(tied, key=lambda s: (s.strategy.simplicity, -s.mean["score"]))
+        if choice is best:
+            return best.strategy.name, (
+                f"highest mean {name} ({shown}); no simpler candidate within one "
+                f"standard error ({error:.3f}) of it."
+            )
+        gap = best.mean["score"] - choice.mean["score"]
+        return choice.strategy.name, (
+            f"the simplest candidate within one standard error ({error:.3f}) of "
+            f"the best, {best.strategy.name} ({shown}); its mean "
+            f"{name} is {choice.mean['score']:.3f}, {gap:.3f} lower."
+        )
 
     def _score_name(self):
         if self.decision is not None:

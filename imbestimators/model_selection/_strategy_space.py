@@ -309,7 +309,7 @@ def _binned_uniform(low, high, n, rng):
     return edges[:-1] + rng.uniform(size=n) * np.diff(edges)
 
 
-def _ratios(spec, n_candidates, data_ratio, rng):
+def _ratios(spec, n_candidates, data_ratio, rng, top):
     if spec.ratio is None or data_ratio is None:
         return [None]
     if isinstance(spec.ratio, list):
@@ -321,11 +321,16 @@ def _ratios(spec, n_candidates, data_ratio, rng):
     if low >= high:
         # already balanced: no ratio to search, the sampler's default applies
         return [None]
-    if n_candidates == 1:
+    if not top and n_candidates == 1:
         return [high]
-    # log-uniform: going from 1:100 to 1:50 matters as much as 1:2 to 1:1
-    draws = np.exp(_binned_uniform(np.log(low), np.log(high), n_candidates, rng))
-    return sorted(float(r) for r in draws)
+    # log-uniform: going from 1:100 to 1:50 matters as much as 1:2 to 1:1.
+    # With `top`, the range's top (1.0: the classes balanced, every sampler's
+    # default) is one of the candidates, so that the space holds the sampler
+    # as it is usually used, and the others are drawn below it
+    n_drawn = n_candidates - 1 if top else n_candidates
+    logs = _binned_uniform(np.log(low), np.log(high), n_drawn, rng)
+    drawn = sorted(float(r) for r in np.exp(logs))
+    return [*drawn, float(high)] if top else drawn
 
 
 def _betas(n_candidates, rng):
@@ -333,7 +338,7 @@ def _betas(n_candidates, rng):
     return sorted(float(1.0 - 10.0 ** (-u)) for u in exponents)
 
 
-def draw_candidates(specs, *, n_candidates, data_ratio, prior_options, rng):
+def draw_candidates(specs, *, n_candidates, data_ratio, prior_options, rng, top=False):
     """The candidates of every strategy, as parameter dicts.
 
     Parameters
@@ -347,6 +352,9 @@ def draw_candidates(specs, *, n_candidates, data_ratio, prior_options, rng):
     prior_options : list of bool
         Whether each candidate is also tried with prior correction.
     rng : RandomState
+    top : bool, default=False
+        Whether the top of a ratio range is one of the ``n_candidates``
+        ratios (the others drawn below it); otherwise all are drawn.
 
     Returns
     -------
@@ -358,7 +366,7 @@ def draw_candidates(specs, *, n_candidates, data_ratio, prior_options, rng):
         betas = [None]
         if spec.kind == "weight" and spec.template == "effective_number":
             betas = _betas(n_candidates, rng)
-        ratios = _ratios(spec, n_candidates, data_ratio, rng)
+        ratios = _ratios(spec, n_candidates, data_ratio, rng, top)
         # no treatment has no prior to correct
         priors = [False] if spec.kind == "none" else prior_options
         candidates += [
@@ -524,7 +532,9 @@ def build_candidate(estimator, spec, params, *, seed, decision=None):
     seed : int
         Seed of the sampler or ensemble (and of the decision rule's split).
     decision : dict or None
-        Parameters of a :class:`ThresholdTunedClassifier` wrapped around it.
+        Parameters of a :class:`ThresholdTunedClassifier` wrapped around it,
+        unless the candidate's ``threshold`` is ``'default'`` (it then keeps
+        its own decision rule).
 
     Returns
     -------
@@ -545,7 +555,7 @@ def build_candidate(estimator, spec, params, *, seed, decision=None):
         from imbestimators.model_selection._prior import PriorCorrectedClassifier
 
         model = PriorCorrectedClassifier(model)
-    if decision is not None:
+    if decision is not None and params.get("threshold") != "default":
         from imbestimators.model_selection._threshold import ThresholdTunedClassifier
 
         model = ThresholdTunedClassifier(model, **decision, random_state=seed)

@@ -84,8 +84,13 @@ def test_cv_results_layout(fitted, data):
         "mean_fit_time",
     ):
         assert len(results[key]) == n_rows, key
-    splits = np.column_stack([results[f"split{k}_test_score"] for k in range(3)])
-    np.testing.assert_allclose(results["mean_test_score"], splits.mean(axis=1))
+    # 3 folds x n_repeats=2 on the last rung
+    assert fitted.n_splits_ == 6
+    splits = np.column_stack(
+        [results[f"split{k}_test_score"] for k in range(fitted.n_splits_)]
+    )
+    np.testing.assert_allclose(results["mean_test_score"], np.nanmean(splits, axis=1))
+    assert results["param_threshold"].mask.all()  # no decision rule
     # the ratio is searched for the under-sampler only
     ratio_given = ~np.ma.getmaskarray(results["param_ratio"])
     assert set(results["strategy"][ratio_given]) == {"RandomUnderSampler"}
@@ -96,15 +101,32 @@ def test_cv_results_layout(fitted, data):
 
 
 def test_ratios_are_drawn_between_the_data_ratio_and_one(fitted, data):
-    """Check that drawn ratios lie in [1.25 * minority/majority, 1], spread."""
+    """Check that the ratios are 1 (balanced) and draws in [1.25 * ratio, 1]."""
     y = data[1]
     low = 1.25 * np.sum(y == 1) / np.sum(y == 0)
     ratios = [c["ratio"] for c in fitted.candidates_ if c["ratio"] is not None]
     assert len(ratios) == 2
-    assert all(low <= r <= 1 for r in ratios)
-    # one draw in each half of the log range
-    middle = np.sqrt(low)
-    assert ratios[0] < middle <= ratios[1]
+    assert low <= ratios[0] < 1
+    assert ratios[1] == 1.0
+
+
+def test_ratio_draws_spread_below_the_balanced_top():
+    """Check that with top=True (the search's), n - 1 ratios are drawn below 1."""
+    specs = resolve_strategies(["SMOTE"], LogisticRegression(), owner="t")
+    ratios = [
+        c["ratio"]
+        for c in draw_candidates(
+            specs,
+            n_candidates=3,
+            data_ratio=0.01 / 1.25,
+            prior_options=[False],
+            rng=np.random.RandomState(0),
+            top=True,
+        )
+    ]
+    # log range [0.01, 1] in two bins split at 0.1, then the top
+    assert 0.01 <= ratios[0] < 0.1 <= ratios[1] < 1
+    assert ratios[2] == 1.0
 
 
 def test_simpler_strategy_wins_a_statistical_tie(data):
@@ -345,8 +367,9 @@ def test_sample_weight_reaches_every_candidate_fit(data):
         search="exhaustive",
         random_state=0,
     ).fit(X, y, sample_weight=weight)
-    # 2 candidates x 3 folds + the refit, each with weights drawn from `weight`
-    assert len(_RecordingClassifier.seen) == 7
+    # 2 candidates x 3 folds x 2 repeats + the refit, each with weights drawn
+    # from `weight`
+    assert len(_RecordingClassifier.seen) == 13
     assert all(np.isin(w, weight).all() for w in _RecordingClassifier.seen)
 
 
@@ -365,10 +388,146 @@ def test_decision_wraps_candidates_and_scores_its_objective(data):
     X, y = data
     search = _search(strategies=["none"], decision="f1", search="exhaustive")
     search.fit(X, y)
+    assert search.cv_results_["param_threshold"].tolist() == ["tuned"]
     assert isinstance(search.best_estimator_, ThresholdTunedClassifier)
     assert search.best_estimator_.objective == "f1"
     tuned = search.best_estimator_
     assert DecisionScorer()(tuned, X, y) == pytest.approx(f1_score(y, tuned.predict(X)))
+
+
+def test_decision_candidates_also_compete_untuned(data):
+    """Check that compete_untuned=True tries each candidate tuned and at its default.
+
+    Both are scored on the decision objective (F1 of ``predict``); the tuned
+    one is one step less simple.
+    """
+    X, y = data
+    search = _search(
+        strategies=["none", "class_weight=balanced"],
+        decision="f1",
+        search="exhaustive",
+        n_repeats=1,
+        compete_untuned=True,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert results["param_threshold"].tolist() == ["default", "tuned"] * 2
+    assert results["simplicity"].tolist() == [0, 1, 1, 2]
+    untuned = build_candidate(
+        LogisticRegression(),
+        resolve_strategies(["class_weight=balanced"], LogisticRegression(), owner="t")[
+            0
+        ],
+        search.candidates_[2],
+        seed=0,
+        decision={"objective": "f1"},
+    )
+    assert not isinstance(untuned, ThresholdTunedClassifier)
+    untuned.fit(X, y)
+    assert search.scorer_(untuned, X, y) == pytest.approx(
+        f1_score(y, untuned.predict(X))
+    )
+    best = search.best_estimator_
+    tuned = results["param_threshold"][search.best_index_] == "tuned"
+    assert isinstance(best, ThresholdTunedClassifier) == tuned
+
+
+def test_decision_with_a_constraint_competes_tuned_only(data):
+    """Check that an untuned rule is not tried when it cannot honour a constraint."""
+    X, y = data
+    search = _search(
+        strategies=["none"],
+        decision={"objective": "recall", "constraint": ("precision", 0.5)},
+        search="exhaustive",
+        n_repeats=1,
+        compete_untuned=True,
+    ).fit(X, y)
+    assert search.cv_results_["param_threshold"].tolist() == ["tuned"]
+
+
+def _last_rung(search):
+    results = search.cv_results_
+    last = np.flatnonzero(results["iter"] == results["iter"].max())
+    return last, results["mean_test_score"][last]
+
+
+@pytest.mark.parametrize("select", ["best", "one_se", "simplest"])
+def test_select_rules(data, select):
+    """Check each selection rule against its definition on the last rung.
+
+    'best': the highest mean; 'one_se': the simplest candidate whose mean is
+    within one standard error (fold spread over sqrt(folds)) of the best;
+    'simplest': the old rule, never less simple than 'one_se' picks here.
+    """
+    X, y = data
+    search = _search(
+        strategies=["none", "class_weight=balanced", "RandomOverSampler"],
+        scoring="f1",
+        prior_correction=False,
+        select=select,
+    ).fit(X, y)
+    results = search.cv_results_
+    last, means = _last_rung(search)
+    best = last[np.argmax(means)]
+    if select == "best":
+        assert search.best_index_ == best
+        assert search.selection_reason_.startswith("highest mean f1")
+        return
+    folds = np.array(
+        [results[f"split{k}_test_score"][best] for k in range(search.n_splits_)]
+    )
+    error = folds.std(ddof=1) / np.sqrt(len(folds))
+    within = last[means >= means.max() - error]
+    simplest = min(
+        within, key=lambda r: (results["simplicity"][r], -results["mean_test_score"][r])
+    )
+    if select == "one_se":
+        assert search.best_index_ == simplest
+        assert "standard error" in search.selection_reason_
+    else:
+        assert (
+            results["simplicity"][search.best_index_] <= results["simplicity"][simplest]
+        )
+
+
+def test_one_se_takes_a_clear_winner_over_no_treatment():
+    """Check that 'one_se' (the default) keeps a treatment far above the noise."""
+    X, y = make_classification(
+        n_samples=4000, n_features=6, weights=[0.95], class_sep=0.7, random_state=0
+    )
+    search = _search(
+        strategies=["none", "class_weight=balanced"], scoring="recall", cv=5
+    ).fit(X, y)
+    assert search.select == "one_se"
+    assert search.best_strategy_ == "class_weight=balanced"
+
+
+def test_n_repeats_auto_keeps_given_splits(data):
+    """Check that n_repeats='auto' repeats an int cv twice, given splits never."""
+    X, y = data
+    assert _search().fit(X, y).n_splits_ == 6
+    splits = list(StratifiedKFold(3).split(X, y))
+    assert _search(cv=splits).fit(X, y).n_splits_ == 3
+
+
+def test_n_repeats_repeats_the_last_rung_only(data):
+    """Check that only the last rung's folds are repeated, with fresh shuffles."""
+    X, y = data
+    search = _search(
+        strategies=["none", "class_weight=balanced", "RandomUnderSampler"],
+        n_candidates=4,
+        n_repeats=3,
+        min_resources=300,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert len(search.n_resources_) == 2
+    assert search.n_splits_ == 9
+    first = results["iter"] == 0
+    splits = np.column_stack([results[f"split{k}_test_score"] for k in range(9)])
+    assert np.isfinite(splits[first, :3]).all()
+    assert np.isnan(splits[first, 3:]).all()
+    assert np.isfinite(splits[~first]).all()
+    # the repeats are new splits, not the same three folds again
+    assert not np.allclose(splits[~first, :3], splits[~first, 3:6])
 
 
 def test_decision_cost_scores_minus_expected_cost(data):
@@ -449,7 +608,8 @@ def test_callback_sees_every_fit(data):
     """Check that the callback is called once per fit, with rung totals."""
     events = []
     search = _search(callback=events.append).fit(*data)
-    n_fits = sum(search.n_candidates_) * 3
+    # 3 folds per rung, repeated twice on the last
+    n_fits = sum(search.n_candidates_[:-1]) * 3 + search.n_candidates_[-1] * 6
     assert len(events) == n_fits
     assert events[-1]["done"] == events[-1]["total"]
 
@@ -490,6 +650,15 @@ def test_failed_candidates_score_nan_and_warn(data):
         ({"decision": "nonesuch"}, ValueError, "objective"),
         ({"pos_label": 7}, ValueError, "pos_label=7 is not a class"),
         ({"search": "optuna"}, ImportError, "needs the optuna package"),
+        (
+            {"cv": StratifiedKFold(3), "n_repeats": 2},
+            ValueError,
+            "n_repeats=2 repeats stratified k-fold and needs cv to be an int",
+        ),
+        ({"select": "nonesuch"}, ValueError, "'select' parameter"),
+        ({"n_repeats": 0}, ValueError, "'n_repeats' parameter"),
+        ({"n_repeats": "twice"}, ValueError, "'n_repeats' parameter"),
+        ({"compete_untuned": "yes"}, ValueError, "'compete_untuned' parameter"),
     ],
 )
 def test_errors_name_the_parameter(data, params, error, match, monkeypatch):
@@ -618,7 +787,12 @@ def test_candidates_see_the_configured_device(data):
     from imbestimators import FunctionSampler, config_context
 
     sampler = FunctionSampler(func=_keep_all_on_auto_device)
-    search = _search(strategies=[sampler], n_jobs=2, search="exhaustive")
+    # more fits (5) than joblib's first batch (2 x n_jobs): the later ones are
+    # dispatched from another thread
+    search = _search(
+        strategies=[sampler], n_jobs=2, search="exhaustive", cv=5, n_repeats=1
+    )
     with config_context(device="auto"):
         search.fit(*data)
+    assert search.cv_results_["error"].tolist() == [""]
     assert np.isfinite(search.best_score_)
