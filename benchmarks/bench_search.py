@@ -20,7 +20,8 @@ the decision rule, per outer fold).
 Methods, each fit on the outer training fold only:
 
 - ``search(AP)``: ``ImbalanceStrategySearchCV(est, random_state=seed)``, its
-  defaults (strategies='auto', scoring='average_precision', halving, cv=5);
+  defaults (strategies='auto', scoring='average_precision', halving, cv=5
+  with n_repeats=2 on the last rung, select='one_se');
 - ``search(F1)``: the same with ``decision='f1'`` (a tuned threshold on every
   candidate, candidates ranked on F1);
 - ``none``: the classifier alone;
@@ -31,9 +32,12 @@ Methods, each fit on the outer training fold only:
 
 Diagnostics, not methods: ``best-mean(AP)`` and ``best-mean(F1)`` refit, on
 the same outer training fold, the candidate of each search's last rung with
-the best mean inner score, bypassing the search's rule that a simpler strategy
-wins when the corrected t-test cannot separate it from the best (so they show
-what that rule costs or saves).
+the best mean inner score, bypassing the search's selection rule (what
+``select='best'`` would do; so they show what the rule costs or saves).
+With ``--before FILE`` (a cache of an earlier run on the same outer folds),
+that run's searches are shown beside the new ones as ``old search(AP)`` and
+``old search(F1)``: the fixed strategies are the same fits (same folds, same
+seeds), so the tables compare the two versions of the search directly.
 
 Scored on each outer test fold: PR-AUC (average precision of the positive
 class's probability) and F1 of ``predict``. Printed per classifier and metric:
@@ -48,9 +52,9 @@ Then the strategies the searches chose, and the fit times.
 Timing (``--timing-datasets``): one search fit against one
 ``sklearn.model_selection.GridSearchCV`` over the same candidates, built from
 the search's own ``candidates_`` with its model builder, as the values of the
-one step of a Pipeline (``param_grid={'model': [candidate models]}``), the
-same ``cv=5``, scorer and ``n_jobs``; both on all rows, best of
-``--timing-repeats``.
+one step of a Pipeline (``param_grid={'model': [candidate models]}``), with
+the splits of the search's last rung (5 folds x n_repeats), the same scorer
+and ``n_jobs``; both on all rows, best of ``--timing-repeats``.
 
 With ``--cache FILE`` every outer fold's result is appended to FILE as one
 JSON line as soon as it is done, and a later run with the same FILE skips the
@@ -75,7 +79,6 @@ from sklearn.metrics import average_precision_score, f1_score
 from sklearn.model_selection import (
     GridSearchCV,
     RepeatedStratifiedKFold,
-    StratifiedKFold,
 )
 from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.preprocessing import StandardScaler
@@ -103,6 +106,8 @@ METHODS = SEARCHES + FIXED
 # rung, ignoring the "simpler wins a statistical tie" rule, refit on the fold
 BEST_MEAN = {"search(AP)": "best-mean(AP)", "search(F1)": "best-mean(F1)"}
 SEARCH_LIKE = SEARCHES + tuple(BEST_MEAN.values())
+# an earlier run's searches, shown beside the new ones (--before)
+OLD = {"search(AP)": "old search(AP)", "search(F1)": "old search(F1)"}
 METRICS = ("pr_auc", "f1")
 N_SPLITS = 5
 ALPHA = 0.05
@@ -230,6 +235,8 @@ def _chosen(params):
         label += " (ratio)"
     if params["prior_correction"]:
         label += " +prior"
+    if params.get("threshold") == "tuned":
+        label += " +tuned"
     return label
 
 
@@ -301,8 +308,32 @@ def run(args):
 # -- statistics ----------------------------------------------------------------
 
 
+def merge_before(results, path):
+    """Add the searches of an earlier run's cache as 'old search(...)'."""
+    before = {
+        (r["clf"], r["dataset"], r["repeat"], r["fold"]): r
+        for r in read_cache(pathlib.Path(path))
+    }
+    for r in results:
+        old = before.get((r["clf"], r["dataset"], r["repeat"], r["fold"]))
+        if old is not None:
+            r.update({OLD[s]: old[s] for s in SEARCHES})
+    return results
+
+
+def search_like(results):
+    """The search-like methods of ``results``: new searches, diagnostics, old."""
+    old = (
+        tuple(OLD.values())
+        if results and all(OLD["search(AP)"] in r for r in results)
+        else ()
+    )
+    return SEARCH_LIKE + old
+
+
 def scores(results, clf, datasets, repeats):
     """{data set: {method: {metric: array over outer folds}}}, complete ones only."""
+    like = search_like([r for r in results if r["clf"] == clf])
     table = {}
     for name in datasets:
         rows = sorted(
@@ -317,9 +348,9 @@ def scores(results, clf, datasets, repeats):
             continue
         table[name] = {
             m: {k: np.array([r[m][k] for r in rows]) for k in (*METRICS, "time")}
-            for m in METHODS + SEARCH_LIKE
+            for m in METHODS + like
         }
-        table[name]["chosen"] = {s: [r[s]["chosen"] for r in rows] for s in SEARCH_LIKE}
+        table[name]["chosen"] = {s: [r[s]["chosen"] for r in rows] for s in like}
     return table
 
 
@@ -344,6 +375,7 @@ def mean_ranks(table, metric, methods):
 def report(table, clf):
     lines = []
     names = list(table)
+    like = [m for m in (*SEARCH_LIKE, *OLD.values()) if m in table[names[0]]]
     lines.append(f"\n=== {clf}: {len(names)} data sets ===")
     for metric in METRICS:
         avg, ranks = mean_ranks(table, metric, METHODS)
@@ -351,7 +383,7 @@ def report(table, clf):
         lines.append(f"  {'method':12s} {'mean':>7s} {'rank':>6s}")
         for i in np.argsort(ranks):
             lines.append(f"  {METHODS[i]:12s} {avg[i]:7.4f} {ranks[i]:6.2f}")
-        for search in SEARCH_LIKE:
+        for search in like:
             _, r5 = mean_ranks(table, metric, (search, *FIXED))
             avg5, _ = mean_ranks(table, metric, (search,))
             order = ", ".join(
@@ -364,7 +396,7 @@ def report(table, clf):
                 f"  [{best}]"
             )
         lines.append("  wins/ties/losses of the search (corrected t-test, 0.05):")
-        for search in SEARCH_LIKE:
+        for search in like:
             cells = []
             for fixed in FIXED:
                 outcome = [
@@ -374,7 +406,7 @@ def report(table, clf):
                 w, t, lo = outcome.count(1), outcome.count(0), outcome.count(-1)
                 cells.append(f"{fixed} {w}/{t}/{lo}")
             lines.append(f"    {search:11s} vs " + "; ".join(cells))
-        for search in SEARCH_LIKE:
+        for search in like:
             worse = []
             for n in names:
                 best = max(FIXED, key=lambda m: table[n][m][metric].mean())
@@ -388,7 +420,7 @@ def report(table, clf):
                 f"{len(worse)}: " + (", ".join(worse) if worse else "none")
             )
     lines.append(f"\n{clf}: strategies chosen (over data sets x outer folds)")
-    for search in SEARCH_LIKE:
+    for search in like:
         chosen = [c for n in names for c in table[n]["chosen"][search]]
         kinds, counts = np.unique(chosen, return_counts=True)
         order = np.argsort(-counts)
@@ -399,7 +431,8 @@ def report(table, clf):
     lines.append(
         "  "
         + ", ".join(
-            f"{m} {sum(table[n][m]['time'].mean() for n in names):.1f}" for m in METHODS
+            f"{m} {sum(table[n][m]['time'].mean() for n in names):.1f}"
+            for m in (*METHODS, *like[len(SEARCH_LIKE) :])
         )
     )
     return "\n".join(lines)
@@ -408,6 +441,7 @@ def report(table, clf):
 def per_dataset(table, clf):
     lines = [f"\n{clf}: per data set, mean over outer folds (PR-AUC | F1)"]
     shown = METHODS + tuple(BEST_MEAN.values())
+    shown += tuple(m for m in OLD.values() if m in next(iter(table.values())))
     lines.append(f"  {'data set':18s} " + " ".join(f"{m:>13s}" for m in shown))
     for n in table:
         for metric in METRICS:
@@ -432,7 +466,9 @@ def grid_of(search, est, decision):
         SkPipeline([("model", models[0])]),
         param_grid={"model": models},
         scoring="f1" if decision else "average_precision",
-        cv=StratifiedKFold(N_SPLITS),
+        cv=RepeatedStratifiedKFold(
+            n_splits=N_SPLITS, n_repeats=search._n_repeats(), random_state=0
+        ),
         n_jobs=search.n_jobs,
     )
 
@@ -503,6 +539,9 @@ def parse_args(argv=None):
     parser.add_argument("--hgb-max-iter", type=int, default=30)
     parser.add_argument("--quick", action="store_true", help="3 data sets, 1 repeat")
     parser.add_argument("--cache", help="JSON-lines file of finished outer folds")
+    parser.add_argument(
+        "--before", help="cache of an earlier run, its searches shown as 'old ...'"
+    )
     parser.add_argument("--per-dataset", action="store_true")
     parser.add_argument(
         "--timing-datasets",
@@ -534,6 +573,8 @@ def main(argv=None):
     )
     if not args.timing_only:
         results = run(args)
+        if args.before:
+            results = merge_before(results, args.before)
         for clf in args.classifiers:
             table = scores(results, clf, args.datasets, args.repeats)
             if not table:
