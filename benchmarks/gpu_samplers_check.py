@@ -99,6 +99,13 @@ def main(argv=None):
     parser.add_argument("--skip-cleaning", action="store_true")
     parser.add_argument("--skip-over", action="store_true", help="no over-samplers")
     parser.add_argument(
+        "--rules",
+        nargs="+",
+        default=[name for name, _ in cleaning_rules()],
+        help="the cleaning rules to check and time (all by default)",
+    )
+    parser.add_argument("--skip-smotetomek", action="store_true")
+    parser.add_argument(
         "--profile", action="store_true", help="profile ENN at --n on the device"
     )
     args = parser.parse_args(argv)
@@ -106,10 +113,10 @@ def main(argv=None):
     # seconds (this also warms the device's kernels up), then the targets
     if not args.skip_cleaning:
         X_check, y_check = noisy_data(args.n_check, seed=1)
-        for name, sampler in cleaning_rules():
+        for name, sampler in cleaning_rules(args.rules):
             run(name, sampler, X_check, y_check, args.device, compare=True)
     X, y = noisy_data(args.n)
-    rules = [] if args.skip_cleaning else cleaning_rules()
+    rules = [] if args.skip_cleaning else cleaning_rules(args.rules)
     # the 1M cleaning rules run once, timed: the kernels are warm by now
     for name, sampler in rules[:2]:
         run(name, sampler, X, y, args.device, compare=False, warm_up=False)
@@ -124,7 +131,15 @@ def main(argv=None):
         run(name, sampler, X, y, args.device, compare=True)
     for name, sampler in rules[2:]:
         run(name, sampler, X, y, args.device, compare=False, warm_up=False)
-    run("SMOTETomek", SMOTETomek(random_state=0), X_small, y_small, args.device, True)
+    if not args.skip_smotetomek:
+        run(
+            "SMOTETomek",
+            SMOTETomek(random_state=0),
+            X_small,
+            y_small,
+            args.device,
+            True,
+        )
     if args.profile:
         profile(EditedNearestNeighbours(), X, y, args.device)
 
@@ -138,8 +153,10 @@ def profile(sampler, X, y, device):
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
-def cleaning_rules():
-    return [
+def cleaning_rules(names=None):
+    """``(name, sampler)`` of the cleaning rules, Tomek and ENN (the targets)
+    first, or of those named."""
+    rules = [
         ("TomekLinks", TomekLinks()),
         ("EditedNearestNeighbours", EditedNearestNeighbours()),
         ("RepeatedEditedNearestNeighbours", RepeatedEditedNearestNeighbours()),
@@ -147,6 +164,7 @@ def cleaning_rules():
         ("NeighbourhoodCleaningRule", NeighbourhoodCleaningRule()),
         ("OneSidedSelection", OneSidedSelection(random_state=0)),
     ]
+    return [rule for rule in rules if names is None or rule[0] in names]
 
 
 if __name__ == "__main__":

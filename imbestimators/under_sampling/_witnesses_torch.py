@@ -85,16 +85,18 @@ def scan_on_device(witnesses, selected, candidates, device):
         sure, unsure = block.screen(
             query, own, limit - error, limit + error, witnesses.k
         )
+    _add_fresh(witnesses, selected[sure[0]], candidates[sure[1]])
     # candidates within the rounding bound of the threshold: exact float64
-    sq = exact_sq_distances(X, rows[selected[unsure[0]]], candidates[unsure[1]])
-    strictly = sq < witnesses.threshold_sq[selected[unsure[0]]]
-    owner_pos = np.concatenate([sure[0], unsure[0][strictly]])
-    cand_pos = np.concatenate([sure[1], unsure[1][strictly]])
-    if np.any(owner_pos[1:] < owner_pos[:-1]):
-        order = np.argsort(owner_pos, kind="stable")  # grouped by row
-        owner_pos, cand_pos = owner_pos[order], cand_pos[order]
-    owners, new = selected[owner_pos], candidates[cand_pos]
-    # a known witness is not counted twice
+    owner_pos, cand_pos = unsure
+    sq = exact_sq_distances(X, rows[selected[owner_pos]], candidates[cand_pos])
+    strictly = sq < witnesses.threshold_sq[selected[owner_pos]]
+    order = np.argsort(owner_pos[strictly], kind="stable")  # grouped by row
+    owner_pos, cand_pos = owner_pos[strictly][order], cand_pos[strictly][order]
+    _add_fresh(witnesses, selected[owner_pos], candidates[cand_pos])
+
+
+def _add_fresh(witnesses, owners, new):
+    """Record the witnesses not known yet (``owners`` grouped by row)."""
     fresh = np.ones(len(owners), dtype=bool)
     for known in witnesses.witnesses[owners].T:
         fresh &= new != known
@@ -150,7 +152,8 @@ class _DeviceBlock:
                     q[rows_over], excl[rows_over], lo[rows_over], hi[rows_over], width
                 )
                 unsure.append((rows_over[r] + start, c))
-            r, c = torch.nonzero(is_sure, as_tuple=True)
+            # k sure entries hold the k - found new witnesses a row needs
+            r, c = torch.nonzero(is_sure[:, :k], as_tuple=True)
             sure.append((r + start, ind[r, c]))
             r, c = torch.nonzero(maybe, as_tuple=True)
             unsure.append((r + start, ind[r, c]))
