@@ -346,8 +346,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     test; the corrected resampled t-test [1]_ (``select='simplest'``) accounts
     for the shared rows but, with 5 to 10 folds, separates candidates only
     when they differ by several standard errors. ``select='one_se'`` was
-    chosen over both by nested cross-validation on KEEL data sets
-    (``benchmarks/bench_search.py``). Successive halving is [2]_.
+    chosen over both by nested cross-validation on 8 KEEL data sets kept
+    apart from those of ``benchmarks/bench_search.py`` (see the User Guide).
+    Successive halving is [2]_.
 
     References
     ----------
@@ -909,10 +910,14 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         tied = [s for s in usable if best.mean["score"] - s.mean["score"] <= error]
         choice = min(tied, key=lambda s: (s.strategy.simplicity, -s.mean["score"]))
         if choice is best:
-            return best.strategy.name, (
-                f"highest mean {name} ({shown}); no simpler candidate within one "
-                f"standard error ({error:.3f}) of it."
+            others = len(tied) - 1
+            within = (
+                f"{others} other candidate{'s' if others > 1 else ''} within one "
+                f"standard error ({error:.3f}) of it, none simpler"
+                if others
+                else f"no other candidate within one standard error ({error:.3f})"
             )
+            return best.strategy.name, f"highest mean {name} ({shown}); {within}."
         gap = best.mean["score"] - choice.mean["score"]
         return choice.strategy.name, (
             f"the simplest candidate within one standard error ({error:.3f}) of "
