@@ -671,8 +671,7 @@ def rows_with_own_class_first(X, rows, same, other, k, *, nearest_ties=False):
     ties = np.full((len(rows), 1), -1, dtype=np.intp)
     todo = np.arange(len(rows) if other.size else 0)
     cells = None
-    # on a device one product over a block of the class settles most rows:
-    # building cells on the host would cost more than it saves
+    # on a device the cells are built and searched there (_witnesses_torch)
     if todo.size and len(same) >= _MIN_CELLED and witness_device(X) is None:
         cells = _Cells(X, same, _SPARSE_PIVOTS)
         todo = _unsettled_by_bound(X, rows, other, k, cells, depends_on)
@@ -729,6 +728,12 @@ def _exact_witnesses(X, rows, same, other, k, cells, nearest_ties=False):
     selected = np.arange(len(rows))
     if cells is not None:
         cells.search(witnesses, selected, np.searchsorted(same, rows))
+    elif len(same) >= _MIN_CELLED and witness_device(X) is not None:
+        from imbestimators.under_sampling._witnesses_torch import (
+            search_cells_on_device,
+        )
+
+        search_cells_on_device(witnesses, selected, same, witness_device(X))
     _scan_in_blocks(witnesses, selected, same)
     return witnesses, nearest
 

@@ -22,9 +22,9 @@ same scan on the device, with the same answers:
 
 Which witnesses are found (and so which rows a later answer depends on) may
 differ from the NumPy scan; how many are found, capped at ``k``, does not, so
-every decision is the same. The pivot cells are not used on a device: small
-random blocks of the class settle most rows there, at a fraction of the cost
-of building the cells on the host.
+every decision is the same. The NumPy kernel's pivot cells and bounds are
+not used on a device; a coarser layout by cells is searched first
+(:func:`search_cells_on_device`), then random blocks of the class.
 """
 
 import numpy as np
@@ -33,6 +33,7 @@ from imbestimators.under_sampling._neighbourhoods import (
     _rounding_bound,
     _row_sq_norms,
     exact_sq_distances,
+    scan_order,
 )
 from imbestimators.utils._neighbors import screening_dtype
 from imbestimators.utils._neighbors_torch import (
@@ -41,12 +42,79 @@ from imbestimators.utils._neighbors_torch import (
     _torch,
 )
 
-__all__ = ["scan_on_device"]
+__all__ = ["scan_on_device", "search_cells_on_device"]
 
 #: entries of one block of products on the device (float32: 256 MiB)
 _BLOCK_ENTRIES = 2**26
 #: candidate columns per product: wider blocks are screened in column chunks
 _MAX_COLUMNS = 2**16
+#: rows per pivot cell, query rows per run of the cell search, and rows of the
+#: layout scanned on either side of a run
+_CELL_ROWS = 1024
+_RUN_ROWS = 4096
+_WINDOW = 2048
+
+
+def search_cells_on_device(witnesses, selected, same, device):
+    """Look for each row's witnesses first among rows of nearby pivot cells.
+
+    The rows of the class are split into cells (each row belongs to its
+    nearest pivot, a random row of the class), the cells are laid out in
+    the order of their pivots along the pivots' principal axis, and each run
+    of ``_RUN_ROWS`` query rows scans the rows of its cells and ``_WINDOW``
+    rows on either side in that layout: one product per run. A row's close
+    rows mostly lie in its own cell, so most rows are settled at a fraction of
+    the cost of random blocks (which then only see the rest).
+
+    Parameters
+    ----------
+    witnesses : _Witnesses
+        The scan's state; updated.
+    selected : ndarray of int
+        Positions in ``witnesses.rows`` of the rows to settle.
+    same : ndarray of int
+        Sorted rows of the class (``witnesses.rows`` among them).
+    device : torch.device
+        Where the products are computed.
+    """
+    X, rows = witnesses.X, witnesses.rows
+    n_pivots = max(1, len(same) // _CELL_ROWS)
+    pivots = same[scan_order(len(same))[:n_pivots]]
+    with _ieee_matmul():
+        cell = _nearest_pivot(X, same, pivots, device)
+    # the layout: cells along the pivots' principal axis, rows by cell
+    centred = X[pivots].astype(np.float64) - X[pivots].mean(axis=0)
+    axis = np.linalg.svd(centred, full_matrices=False)[2][0]
+    rank = np.empty(n_pivots, dtype=np.intp)
+    rank[np.argsort(centred @ axis, kind="stable")] = np.arange(n_pivots)
+    layout = np.lexsort((same, rank[cell]))
+    position = np.empty(len(same), dtype=np.intp)
+    position[layout] = np.arange(len(same))
+    query_position = position[np.searchsorted(same, rows[selected])]
+    by_position = np.argsort(query_position, kind="stable")
+    selected, query_position = selected[by_position], query_position[by_position]
+    for start in range(0, len(selected), _RUN_ROWS):
+        stop = min(start + _RUN_ROWS, len(selected))
+        first = max(0, query_position[start] - _WINDOW)
+        last = min(len(same), query_position[stop - 1] + _WINDOW + 1)
+        candidates = np.sort(same[layout[first:last]])
+        scan_on_device(witnesses, selected[start:stop], candidates, device)
+
+
+def _nearest_pivot(X, rows, pivots, device):
+    """The (about) nearest pivot of each row: screened products, no refinement
+    (a row's cell only affects speed)."""
+    torch = _torch()
+    piv_sq = _row_sq_norms(X[pivots])
+    dtype = screening_dtype(X.dtype, max(piv_sq.max(), _row_sq_norms(X[rows]).max()))
+    block = _DeviceBlock(X, pivots, piv_sq, dtype, device)
+    n_rows = max(1, _BLOCK_ENTRIES // len(pivots))
+    cell = []
+    for start in range(0, len(rows), n_rows):
+        q = block._on_device(X[rows[start : start + n_rows]])
+        products = torch.addmm(block.cand_sq, q, block.cand.T, alpha=-2.0)
+        cell.append(torch.argmin(products, dim=1))
+    return torch.cat(cell).cpu().numpy().astype(np.intp, copy=False)
 
 
 def scan_on_device(witnesses, selected, candidates, device):

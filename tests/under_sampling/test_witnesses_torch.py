@@ -18,6 +18,7 @@ from imbestimators.under_sampling import (
     OneSidedSelection,
     RepeatedEditedNearestNeighbours,
     TomekLinks,
+    _neighbourhoods,
 )
 from imbestimators.under_sampling._neighbourhoods import (
     rows_with_own_class_first,
@@ -54,12 +55,17 @@ def scans_on_device(monkeypatch):
 def test_device_counts_match_brute_force(data, k, small_blocks):
     """Check the device scan's witness counts and Tomek links against a brute
     force, on rows with many exact ties; small blocks split the products into
-    several row and column chunks."""
+    several row and column chunks, and tiny cells and runs make the cell
+    search run first."""
     X, codes = data
     with pytest.MonkeyPatch.context() as patch, config_context(device="cpu-torch"):
         if small_blocks:
             patch.setattr(_witnesses_torch, "_BLOCK_ENTRIES", 16)
             patch.setattr(_witnesses_torch, "_MAX_COLUMNS", 4)
+            patch.setattr(_neighbourhoods, "_MIN_CELLED", 8)
+            patch.setattr(_witnesses_torch, "_CELL_ROWS", 3)
+            patch.setattr(_witnesses_torch, "_RUN_ROWS", 5)
+            patch.setattr(_witnesses_torch, "_WINDOW", 2)
         for code in np.unique(codes):
             rows = np.flatnonzero(codes == code)
             other = np.flatnonzero(codes != code)
