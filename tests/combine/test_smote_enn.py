@@ -45,3 +45,41 @@ def test_any_cleaning_sampler_can_follow():
     assert counts[1] < n_majority
     assert counts[0] < n_majority
     assert isinstance(sampler.enn_, AllKNN)
+
+
+def test_cleaner_is_told_which_rows_are_interpolated():
+    """Check that the cleaning step runs knowing where the new rows start."""
+    from imbestimators.under_sampling import EditedNearestNeighbours
+    from imbestimators.under_sampling._segments import declared_originals
+
+    seen = []
+
+    class Spy(EditedNearestNeighbours):
+        def _fit_resample(self, X, y):
+            seen.append(declared_originals())
+            return super()._fit_resample(X, y)
+
+    X, y = noisy(300, 2)
+    SMOTEENN(random_state=0, enn=Spy(sampling_strategy="all")).fit_resample(X, y)
+    assert seen == [len(y)]
+    assert declared_originals() is None
+
+
+def test_segments_give_the_rows_of_the_plain_search(monkeypatch):
+    """Check the result through the segments against ENN on SMOTE's output."""
+    from imbestimators.under_sampling import EditedNearestNeighbours, _segments
+
+    # the segments are searched for and used at this size
+    monkeypatch.setattr(_segments, "_MIN_NEW_PER_ANCHOR", 1)
+    monkeypatch.setattr(_segments, "_MIN_GAIN", 0)
+    for dtype in (np.float32, np.float64):
+        X, y = noisy(1500, 3)
+        X = X.astype(dtype)
+        sampler = SMOTEENN(random_state=0)
+        X_res, y_res = sampler.fit_resample(X, y)
+        X_mid, y_mid = SMOTE(random_state=0).fit_resample(X, y)
+        enn = EditedNearestNeighbours(sampling_strategy="all")
+        X_ref, y_ref = enn.fit_resample(X_mid, y_mid)
+        assert sampler.enn_.sample_indices_.tolist() == enn.sample_indices_.tolist()
+        np.testing.assert_array_equal(X_res, X_ref)
+        np.testing.assert_array_equal(y_res, y_ref)
