@@ -3,12 +3,20 @@
 from collections import Counter
 
 import numpy as np
+import pytest
 from imblearn.under_sampling import EditedNearestNeighbours as ImbENN
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 
 from imbestimators.combine import SMOTEENN
 from imbestimators.over_sampling import SMOTE
-from imbestimators.under_sampling import AllKNN
+from imbestimators.under_sampling import (
+    AllKNN,
+    EditedNearestNeighbours,
+    RepeatedEditedNearestNeighbours,
+    _segments,
+)
+from imbestimators.under_sampling._segments import declared_originals
 
 
 def noisy(n, seed):
@@ -49,9 +57,6 @@ def test_any_cleaning_sampler_can_follow():
 
 def test_cleaner_is_told_which_rows_are_interpolated():
     """Check that the cleaning step runs knowing where the new rows start."""
-    from imbestimators.under_sampling import EditedNearestNeighbours
-    from imbestimators.under_sampling._segments import declared_originals
-
     seen = []
 
     class Spy(EditedNearestNeighbours):
@@ -65,21 +70,34 @@ def test_cleaner_is_told_which_rows_are_interpolated():
     assert declared_originals() is None
 
 
-def test_segments_give_the_rows_of_the_plain_search(monkeypatch):
-    """Check the result through the segments against ENN on SMOTE's output."""
-    from imbestimators.under_sampling import EditedNearestNeighbours, _segments
+@pytest.mark.parametrize(
+    "cleaner",
+    [
+        EditedNearestNeighbours(sampling_strategy="all"),
+        EditedNearestNeighbours(sampling_strategy="all", kind_sel="mode"),
+        RepeatedEditedNearestNeighbours(sampling_strategy="all"),
+        AllKNN(sampling_strategy="all"),
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_segments_give_the_rows_of_the_plain_search(cleaner, dtype, monkeypatch):
+    """Check the result through the segments against the cleaner on SMOTE's output.
 
+    The repeated rules remove rows between rounds: the segments then hold
+    only the rows still alive.
+    """
     # the segments are searched for and used at this size
     monkeypatch.setattr(_segments, "_MIN_NEW_PER_ANCHOR", 1)
     monkeypatch.setattr(_segments, "_MIN_GAIN", 0)
-    for dtype in (np.float32, np.float64):
-        X, y = noisy(1500, 3)
-        X = X.astype(dtype)
-        sampler = SMOTEENN(random_state=0)
-        X_res, y_res = sampler.fit_resample(X, y)
-        X_mid, y_mid = SMOTE(random_state=0).fit_resample(X, y)
-        enn = EditedNearestNeighbours(sampling_strategy="all")
-        X_ref, y_ref = enn.fit_resample(X_mid, y_mid)
-        assert sampler.enn_.sample_indices_.tolist() == enn.sample_indices_.tolist()
-        np.testing.assert_array_equal(X_res, X_ref)
-        np.testing.assert_array_equal(y_res, y_ref)
+    X, y = noisy(1500, 3)
+    X = X.astype(dtype)
+    sampler = SMOTEENN(random_state=0, enn=cleaner)
+    X_res, y_res = sampler.fit_resample(X, y)
+    X_mid, y_mid = SMOTE(random_state=0).fit_resample(X, y)
+    reference = clone(cleaner)
+    X_ref, y_ref = reference.fit_resample(X_mid, y_mid)
+    np.testing.assert_array_equal(
+        sampler.enn_.sample_indices_, reference.sample_indices_
+    )
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
