@@ -2,6 +2,7 @@
 
 from imbestimators.combine._base import BaseCombined
 from imbestimators.under_sampling import EditedNearestNeighbours
+from imbestimators.under_sampling._segments import interpolated_after
 from imbestimators.utils._docstring import fill_doc
 from imbestimators.utils._param_validation import HasMethods
 
@@ -114,6 +115,12 @@ class SMOTEENN(BaseCombined):
         self.smote = smote
         self.enn = enn
         self.n_jobs = n_jobs
+
+    def _fit_resample(self, X, y):
+        # the over-sampler appends rows interpolated between the originals:
+        # the cleaner may use their segments (a hint for speed only)
+        with interpolated_after(len(y)):
+            return super()._fit_resample(X, y)
 
     def _default_cleaner(self):
         return EditedNearestNeighbours(sampling_strategy="all", n_jobs=self.n_jobs)

@@ -17,6 +17,7 @@ from imbestimators.under_sampling._base import (
     targeted_mask,
 )
 from imbestimators.under_sampling._neighbourhoods import rows_with_own_class_first
+from imbestimators.under_sampling._segments import declared_originals, find_segments
 from imbestimators.utils._docstring import fill_doc
 from imbestimators.utils._neighbors import NeighborsIndex, scaled_to_safe_range
 from imbestimators.utils._param_validation import HasMethods, Interval, StrOptions
@@ -65,6 +66,12 @@ class EditedNeighbourhoods:
         self._found = np.full(n_samples, -1, dtype=np.intp)
         self._found_deps = np.full((n_samples, max_k + 1), -1, dtype=np.intp)
         self._lists = _ListCache(n_samples, max_k + _LIST_SLACK)
+        # after SMOTE (declared by the combination): rows on segments between
+        # original rows, whose bounds replace most of the searches
+        n_original = declared_originals()
+        self.segments = None
+        if estimator is None and n_original is not None:
+            self.segments = find_segments(self.X, codes, n_original)
 
     def edit(self, targeted, k, kind_sel):
         """Rows ENN keeps among the alive rows (rows of other classes are kept).
@@ -136,7 +143,7 @@ class EditedNeighbourhoods:
         same = alive[self.codes[alive] == code]
         other = alive[self.codes[alive] != code]
         found, depends_on = rows_with_own_class_first(
-            self.X, rows, same, other, self.max_k
+            self.X, rows, same, other, self.max_k, segments=self.segments
         )
         self._found[rows] = found
         self._found_deps[rows] = depends_on

@@ -49,6 +49,10 @@ from scipy import sparse
 
 from imbestimators._config import get_config
 from imbestimators.under_sampling._base import query_in_chunks
+from imbestimators.under_sampling._segments import (
+    nearest_through_segments,
+    settle_on_segments,
+)
 from imbestimators.utils._neighbors import (
     _KDTREE_MAX_FEATURES,
     _KDTREE_MIN_REFERENCE,
@@ -631,7 +635,9 @@ def _nearest_pivot(X, rows, pivots):
     return nearest
 
 
-def rows_with_own_class_first(X, rows, same, other, k, *, nearest_ties=False):
+def rows_with_own_class_first(
+    X, rows, same, other, k, *, nearest_ties=False, segments=None
+):
     """How many rows of each row's own class are closer than any other class's.
 
     Parameters
@@ -649,6 +655,10 @@ def rows_with_own_class_first(X, rows, same, other, k, *, nearest_ties=False):
     nearest_ties : bool, default=False
         Also return, for the rows with ``found < k``, every row of another
         class at the nearest distance.
+    segments : Segments, default=None
+        Rows known to lie on segments between other rows (after SMOTE): the
+        bounds they give replace searches (see
+        :mod:`imbestimators.under_sampling._segments`); same answers.
 
     Returns
     -------
@@ -670,14 +680,19 @@ def rows_with_own_class_first(X, rows, same, other, k, *, nearest_ties=False):
     nearest_sq = np.full(len(rows), np.nan)
     ties = np.full((len(rows), 1), -1, dtype=np.intp)
     todo = np.arange(len(rows) if other.size else 0)
+    if todo.size and segments is not None:
+        todo = _unsettled_on_segments(X, rows, same, other, k, segments, depends_on)
     cells = None
     # on a device the cells are built and searched there (_witnesses_torch)
     if todo.size and len(same) >= _MIN_CELLED and witness_device(X) is None:
         cells = _Cells(X, same, _SPARSE_PIVOTS)
-        todo = _unsettled_by_bound(X, rows, other, k, cells, depends_on)
+        todo_deps = depends_on[todo]
+        left = _unsettled_by_bound(X, rows[todo], other, k, cells, todo_deps)
+        depends_on[todo] = todo_deps
+        todo = todo[left]
     if todo.size:
         witnesses, nearest = _exact_witnesses(
-            X, rows[todo], same, other, k, cells, nearest_ties
+            X, rows[todo], same, other, k, cells, nearest_ties, segments
         )
         found[todo] = witnesses.found
         depends_on[todo, :k] = witnesses.witnesses
@@ -689,6 +704,16 @@ def rows_with_own_class_first(X, rows, same, other, k, *, nearest_ties=False):
     if nearest_ties:
         return found, depends_on, (nearest_sq, ties)
     return found, depends_on
+
+
+def _unsettled_on_segments(X, rows, same, other, k, segments, depends_on):
+    """Positions of the rows their segments do not settle (as the pivot bound)."""
+    found, witnesses = settle_on_segments(
+        X, rows, same, other, k, segments, lambda r, c: nearest_in(X, r, c)
+    )
+    settled = found >= k
+    depends_on[settled, :k] = witnesses[settled]
+    return np.flatnonzero(~settled)
 
 
 def _unsettled_by_bound(X, rows, other, k, cells, depends_on):
@@ -708,14 +733,14 @@ def _unsettled_by_bound(X, rows, other, k, cells, depends_on):
     return np.flatnonzero(~settled)
 
 
-def _exact_witnesses(X, rows, same, other, k, cells, nearest_ties=False):
+def _exact_witnesses(X, rows, same, other, k, cells, nearest_ties=False, segments=None):
     """Witnesses strictly closer than each row's nearest row of another class.
 
     Returns the witnesses (exact counts) and the nearest rows of another
     class, one per row (the lower index) or, with ``nearest_ties``, all of
     them (padded with -1).
     """
-    distance, nearest = nearest_in(X, rows, other, ties=nearest_ties)
+    distance, nearest = _nearest_other(X, rows, other, nearest_ties, segments)
     if nearest_ties:
         distance = distance[:, 0]
     else:
@@ -736,6 +761,17 @@ def _exact_witnesses(X, rows, same, other, k, cells, nearest_ties=False):
         search_cells_on_device(witnesses, selected, same, witness_device(X))
     _scan_in_blocks(witnesses, selected, same)
     return witnesses, nearest
+
+
+def _nearest_other(X, rows, other, ties, segments):
+    """``nearest_in``, through the segments of ``other`` where they shrink it."""
+    if segments is not None:
+        found = nearest_through_segments(
+            X, rows, other, segments, lambda r, c: nearest_in(X, r, c, ties=True)
+        )
+        if found is not None:
+            return _nearest_output(*found, len(rows), ties)
+    return nearest_in(X, rows, other, ties=ties)
 
 
 def _scan_in_blocks(witnesses, selected, same):

@@ -3,12 +3,20 @@
 from collections import Counter
 
 import numpy as np
+import pytest
 from imblearn.under_sampling import EditedNearestNeighbours as ImbENN
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 
 from imbestimators.combine import SMOTEENN
 from imbestimators.over_sampling import SMOTE
-from imbestimators.under_sampling import AllKNN
+from imbestimators.under_sampling import (
+    AllKNN,
+    EditedNearestNeighbours,
+    RepeatedEditedNearestNeighbours,
+    _segments,
+)
+from imbestimators.under_sampling._segments import declared_originals
 
 
 def noisy(n, seed):
@@ -45,3 +53,51 @@ def test_any_cleaning_sampler_can_follow():
     assert counts[1] < n_majority
     assert counts[0] < n_majority
     assert isinstance(sampler.enn_, AllKNN)
+
+
+def test_cleaner_is_told_which_rows_are_interpolated():
+    """Check that the cleaning step runs knowing where the new rows start."""
+    seen = []
+
+    class Spy(EditedNearestNeighbours):
+        def _fit_resample(self, X, y):
+            seen.append(declared_originals())
+            return super()._fit_resample(X, y)
+
+    X, y = noisy(300, 2)
+    SMOTEENN(random_state=0, enn=Spy(sampling_strategy="all")).fit_resample(X, y)
+    assert seen == [len(y)]
+    assert declared_originals() is None
+
+
+@pytest.mark.parametrize(
+    "cleaner",
+    [
+        EditedNearestNeighbours(sampling_strategy="all"),
+        EditedNearestNeighbours(sampling_strategy="all", kind_sel="mode"),
+        RepeatedEditedNearestNeighbours(sampling_strategy="all"),
+        AllKNN(sampling_strategy="all"),
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_segments_give_the_rows_of_the_plain_search(cleaner, dtype, monkeypatch):
+    """Check the result through the segments against the cleaner on SMOTE's output.
+
+    The repeated rules remove rows between rounds: the segments then hold
+    only the rows still alive.
+    """
+    # the segments are searched for and used at this size
+    monkeypatch.setattr(_segments, "_MIN_NEW_PER_ANCHOR", 1)
+    monkeypatch.setattr(_segments, "_MIN_GAIN", 0)
+    X, y = noisy(1500, 3)
+    X = X.astype(dtype)
+    sampler = SMOTEENN(random_state=0, enn=cleaner)
+    X_res, y_res = sampler.fit_resample(X, y)
+    X_mid, y_mid = SMOTE(random_state=0).fit_resample(X, y)
+    reference = clone(cleaner)
+    X_ref, y_ref = reference.fit_resample(X_mid, y_mid)
+    np.testing.assert_array_equal(
+        sampler.enn_.sample_indices_, reference.sample_indices_
+    )
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
