@@ -16,7 +16,10 @@ from imbestimators.under_sampling._base import (
     query_in_chunks,
     targeted_mask,
 )
-from imbestimators.under_sampling._neighbourhoods import rows_with_own_class_first
+from imbestimators.under_sampling._neighbourhoods import (
+    rows_with_own_class_first,
+    witness_device,
+)
 from imbestimators.under_sampling._segments import declared_originals, find_segments
 from imbestimators.utils._docstring import fill_doc
 from imbestimators.utils._neighbors import NeighborsIndex, scaled_to_safe_range
@@ -67,10 +70,13 @@ class EditedNeighbourhoods:
         self._found_deps = np.full((n_samples, max_k + 1), -1, dtype=np.intp)
         self._lists = _ListCache(n_samples, max_k + _LIST_SLACK)
         # after SMOTE (declared by the combination): rows on segments between
-        # original rows, whose bounds replace most of the searches
+        # original rows, whose bounds replace most of the searches. Not on a
+        # torch device: there the searches they replace cost less than
+        # finding the segments on the host
         n_original = declared_originals()
         self.segments = None
-        if estimator is None and n_original is not None:
+        on_host = witness_device(self.X) is None
+        if estimator is None and n_original is not None and on_host:
             self.segments = find_segments(self.X, codes, n_original)
 
     def edit(self, targeted, k, kind_sel):
