@@ -331,6 +331,29 @@ class _Witnesses:
                 tasks, held = [], 0
         self._run(tasks)
 
+    def scan_columns(self, tasks, candidates, cand_aug, cand_sq):
+        """Scans of dense rows against prepared screening columns.
+
+        ``tasks`` holds ``(block, columns)`` pairs: query rows ``rows[block]``
+        (at most ``_QUERY_BLOCK``, different for each task) and the entries
+        (a slice or indices) of ``candidates``, of ``cand_aug`` (the rows of
+        ``_augmented_candidates``'s columns, in a precision safe for the query
+        rows too) and of ``cand_sq`` they scan, gathered by the thread that
+        scans them.
+        """
+
+        def scan(task):
+            block, columns = task
+            block = self.unsettled(block)
+            if block.size:
+                self._scan_query_block(
+                    block, candidates[columns], cand_aug[columns].T, cand_sq[columns]
+                )
+
+        if tasks:
+            with _single_blas_thread():
+                _map_threads(scan, tasks)
+
     def _run(self, tasks):
         if not tasks:
             return
@@ -545,6 +568,7 @@ class _Cells:
         order = np.argsort(cell, kind="stable")
         self._members = same[order]
         self._starts = np.searchsorted(cell[order], np.arange(n_pivots + 1))
+        self._prepared = None
 
     def distance(self, position, n_columns=None):
         """Exact distances of the rows ``same[position]`` to their near pivots.
@@ -574,8 +598,76 @@ class _Cells:
         cell (with label noise, a quarter of the rows may be left: one
         product per pair of cells cost ten times as much).
         """
-        self._search_runs(witnesses, selected, position)
         n_cells = min(n_cells or self.near.shape[1], self.near.shape[1])
+        if sparse.issparse(self._X_all):
+            self._search_sparse(witnesses, selected, position, n_cells)
+            return
+        witnesses.scan_columns(self._run_tasks(selected, position), *self._columns())
+        if n_cells < 2:
+            return
+        selected = witnesses.unsettled(selected)
+        witnesses.scan_columns(
+            self._near_tasks(selected, position, n_cells), *self._columns()
+        )
+
+    def _columns(self):
+        """The members (in cell order), their screening columns and norms.
+
+        Computed once per set of cells, so that a member's columns are not
+        rebuilt for each of the up to ``_N_NEAR_PIVOTS`` searches it is part
+        of (with label noise, that rebuilding cost more than the products).
+        """
+        if self._prepared is None:
+            members_X = self._X_all[self._members]
+            sq = _row_sq_norms(members_X)
+            dtype = screening_dtype(members_X.dtype, sq.max())
+            # a member per row: a task gathers contiguous rows, not strided
+            # columns (on a busy machine, a gather of columns cost more than
+            # the product)
+            aug = np.empty((len(sq), members_X.shape[1] + 1), dtype)
+            np.multiply(members_X, -2, out=aug[:, :-1], dtype=dtype)
+            aug[:, -1] = sq
+            self._prepared = (self._members, aug, sq)
+        return self._prepared
+
+    def _by_cell(self, selected, position):
+        """``selected`` sorted by cell, and where each cell's rows start."""
+        cell_of = self.near[position[selected], 0]
+        order = np.argsort(cell_of, kind="stable")
+        bounds = np.searchsorted(cell_of[order], np.arange(len(self.pivots) + 1))
+        return selected[order], bounds
+
+    def _run_tasks(self, selected, position):
+        """``(query rows, member columns)`` of the runs of whole cells, cut
+        where a run reaches ``_RUN`` rows."""
+        rows, bounds = self._by_cell(selected, position)
+        run_of_cell = self._starts[:-1] // _RUN
+        cuts = np.flatnonzero(np.diff(run_of_cell)) + 1
+        tasks = []
+        for first, last in zip(np.r_[0, cuts], np.r_[cuts, len(self.pivots)]):
+            rows_in = rows[bounds[first] : bounds[last]]
+            columns = slice(self._starts[first], self._starts[last])
+            for start in range(0, len(rows_in), _QUERY_BLOCK):
+                tasks.append((rows_in[start : start + _QUERY_BLOCK], columns))
+        return tasks
+
+    def _near_tasks(self, selected, position, n_cells):
+        """``(query rows, member columns)`` of the near cells of each cell."""
+        rows, bounds = self._by_cell(selected, position)
+        tasks = []
+        for cell in np.flatnonzero(np.diff(bounds)):
+            near = self._near_pivots[cell, 1:n_cells]
+            starts, stops = self._starts[near], self._starts[near + 1]
+            sizes = stops - starts
+            offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes)
+            columns = offsets + np.arange(sizes.sum())
+            rows_in = rows[bounds[cell] : bounds[cell + 1]]
+            for start in range(0, len(rows_in), _QUERY_BLOCK):
+                tasks.append((rows_in[start : start + _QUERY_BLOCK], columns))
+        return tasks
+
+    def _search_sparse(self, witnesses, selected, position, n_cells):
+        self._search_runs(witnesses, selected, position)
         if n_cells < 2:
             return
         selected = witnesses.unsettled(selected)
