@@ -111,7 +111,7 @@ class EditedNeighbourhoods:
         self._lists.forget(gone)
 
     def _keeps(self, rows, k, kind_sel):
-        keep = self._own_class_first(rows) >= k
+        keep = self._own_class_first(rows, lists=kind_sel == "mode") >= k
         if kind_sel == "mode" and not keep.all():
             undecided = rows[~keep]
             dist, ind = self._neighbours(undecided)
@@ -130,27 +130,33 @@ class EditedNeighbourhoods:
         counts = np.bincount(keys, minlength=len(ind) * n_codes)
         return np.argmax(counts.reshape(len(ind), n_codes), axis=1)
 
-    def _own_class_first(self, rows):
+    def _own_class_first(self, rows, lists=False):
         """How many rows of each row's class are closer than any other class's.
 
         Capped at ``max_k``: the row's tie-inclusive ``k``-neighbourhood is
-        all of its class exactly when the count reaches ``k``.
+        all of its class exactly when the count reaches ``k``. With ``lists``,
+        the neighbour lists the witness scan can gather for the rows it
+        leaves short are kept for ``_neighbours``.
         """
         todo = rows[self._found[rows] < 0]
         if todo.size and self.estimator is not None:
             self._found_from_lists(todo)
         elif todo.size:
             for code in np.unique(self.codes[todo]):
-                self._found_for_class(todo[self.codes[todo] == code], code)
+                self._found_for_class(todo[self.codes[todo] == code], code, lists)
         return self._found[rows]
 
-    def _found_for_class(self, rows, code):
+    def _found_for_class(self, rows, code, lists=False):
         alive = np.flatnonzero(self.alive)
         same = alive[self.codes[alive] == code]
         other = alive[self.codes[alive] != code]
-        found, depends_on = rows_with_own_class_first(
-            self.X, rows, same, other, self.max_k, segments=self.segments
+        found, depends_on, *listed = rows_with_own_class_first(
+            self.X, rows, same, other, self.max_k, segments=self.segments, lists=lists
         )
+        if listed:
+            positions, dist, ind = listed[0]
+            fresh = ~self._lists.has(rows[positions])
+            self._lists.store(rows[positions[fresh]], dist[fresh], ind[fresh])
         self._found[rows] = found
         self._found_deps[rows] = depends_on
 

@@ -69,6 +69,9 @@ __all__ = [
     "tomek_link_mask",
 ]
 
+#: the scan of a class gathers neighbour lists only when the other classes
+#: hold at most 1 / _FEW_OTHERS of its rows (see _gathering_applies)
+_FEW_OTHERS = 8
 #: rows scanned in the first block of the full scan; later blocks double,
 #: up to the last size
 _FIRST_BLOCK = 2048
@@ -295,6 +298,27 @@ class _Witnesses:
         self.threshold_sq = threshold_sq
         self.found = np.zeros(len(rows), dtype=np.intp)
         self.witnesses = np.full((len(rows), k), -1, dtype=np.intp)
+        # see collect()
+        self.collect_sq = None
+        self._collected = []
+
+    def collect(self, selected, radius_sq):
+        """From now on, also keep the candidates that may lie within
+        ``radius_sq`` (at least the threshold) of ``rows[selected]``.
+
+        Screened with the kernel's margin, so the pairs returned by
+        ``collected`` hold every candidate scanned within the radius, and
+        more; a row's own index is left out.
+        """
+        self.collect_sq = np.full(len(self.rows), -np.inf)
+        self.collect_sq[selected] = radius_sq
+
+    def collected(self):
+        """Positions in ``rows`` and candidates kept since ``collect``."""
+        if not self._collected:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        owner, new = zip(*self._collected)
+        return np.concatenate(owner), np.concatenate(new)
 
     def unsettled(self, selected):
         return selected[self.found[selected] < self.k]
@@ -409,16 +433,25 @@ class _Witnesses:
         shifted = query_aug @ cand_aug
         limit = self.threshold_sq[selected] - q_sq
         dtype = shifted.dtype
-        error = _rounding_bound(dtype, query_aug.shape[1], q_sq, max_c_sq)
-        error += 4 * np.finfo(dtype).eps * np.abs(limit)
+        base_error = _rounding_bound(dtype, query_aug.shape[1], q_sq, max_c_sq)
+        error = base_error + 4 * np.finfo(dtype).eps * np.abs(limit)
+        reach, reach_error = limit, error
+        if self.collect_sq is not None:
+            reach = np.maximum(limit, self.collect_sq[selected] - q_sq)
+            reach_error = base_error + 4 * np.finfo(dtype).eps * np.abs(reach)
         # one pass over the block keeps the few entries that may be witnesses;
         # everything else works on them (row-major: first columns first)
-        flat = np.flatnonzero(shifted <= (limit + error).astype(dtype)[:, None])
+        flat = np.flatnonzero(shifted <= (reach + reach_error).astype(dtype)[:, None])
         if not flat.size:
             return
         r, c = np.divmod(flat, shifted.shape[1])
         new = candidates[c]
         owner = selected[r]
+        if self.collect_sq is not None:
+            not_self = new != self.rows[owner]
+            self._collected.append((owner[not_self], new[not_self]))
+            maybe = shifted.ravel()[flat] <= (limit + error).astype(dtype)[r]
+            flat, r, new, owner = flat[maybe], r[maybe], new[maybe], owner[maybe]
         # a row is not its own witness, nor twice the same one
         fresh = new != self.rows[owner]
         for known in self.witnesses[owner].T:
@@ -728,7 +761,7 @@ def _nearest_pivot(X, rows, pivots):
 
 
 def rows_with_own_class_first(
-    X, rows, same, other, k, *, nearest_ties=False, segments=None
+    X, rows, same, other, k, *, nearest_ties=False, segments=None, lists=False
 ):
     """How many rows of each row's own class are closer than any other class's.
 
@@ -751,6 +784,12 @@ def rows_with_own_class_first(
         Rows known to lie on segments between other rows (after SMOTE): the
         bounds they give replace searches (see
         :mod:`imbestimators.under_sampling._segments`); same answers.
+    lists : bool, default=False
+        Also return tie-inclusive ``k``-neighbourhoods among ``same`` and
+        ``other`` of rows with ``found < k``, where the scan of the class can
+        gather them (dense rows on the CPU, few rows of other classes): the
+        rows that ENN-mode examines then do not pay for the class a second
+        time.
 
     Returns
     -------
@@ -766,11 +805,16 @@ def rows_with_own_class_first(
         Only with ``nearest_ties=True``: the squared distance to the nearest
         row of another class (NaN where ``found == k``), and those rows,
         padded with -1.
+    listed : tuple of ndarray
+        Only with ``lists=True``: positions in ``rows`` (some of the rows with
+        ``found < k``, maybe none), their neighbours' distances and rows,
+        nearest first (ties by row), padded with ``inf`` and -1.
     """
     found = np.full(len(rows), k, dtype=np.intp)
     depends_on = np.full((len(rows), k + 1), -1, dtype=np.intp)
     nearest_sq = np.full(len(rows), np.nan)
     ties = np.full((len(rows), 1), -1, dtype=np.intp)
+    listed = (np.zeros(0, dtype=np.intp), np.zeros((0, k)), np.zeros((0, k), np.intp))
     todo = np.arange(len(rows) if other.size else 0)
     if todo.size and segments is not None:
         todo = _unsettled_on_segments(X, rows, same, other, k, segments, depends_on)
@@ -783,9 +827,11 @@ def rows_with_own_class_first(
         depends_on[todo] = todo_deps
         todo = todo[left]
     if todo.size:
-        witnesses, nearest = _exact_witnesses(
-            X, rows[todo], same, other, k, cells, nearest_ties, segments
+        witnesses, nearest, todo_listed = _exact_witnesses(
+            X, rows[todo], same, other, k, cells, nearest_ties, segments, lists
         )
+        if todo_listed is not None:
+            listed = (todo[todo_listed[0]], *todo_listed[1:])
         found[todo] = witnesses.found
         depends_on[todo, :k] = witnesses.witnesses
         short = witnesses.found < k
@@ -793,9 +839,12 @@ def rows_with_own_class_first(
         nearest_sq[todo[short]] = witnesses.threshold_sq[short]
         ties = np.full((len(rows), nearest.shape[1]), -1, dtype=np.intp)
         ties[todo[short]] = nearest[short]
+    out = (found, depends_on)
     if nearest_ties:
-        return found, depends_on, (nearest_sq, ties)
-    return found, depends_on
+        out += ((nearest_sq, ties),)
+    if lists:
+        out += (listed,)
+    return out
 
 
 def _unsettled_on_segments(X, rows, same, other, k, segments, depends_on):
@@ -825,12 +874,15 @@ def _unsettled_by_bound(X, rows, other, k, cells, depends_on):
     return np.flatnonzero(~settled)
 
 
-def _exact_witnesses(X, rows, same, other, k, cells, nearest_ties=False, segments=None):
+def _exact_witnesses(
+    X, rows, same, other, k, cells, nearest_ties=False, segments=None, lists=False
+):
     """Witnesses strictly closer than each row's nearest row of another class.
 
-    Returns the witnesses (exact counts) and the nearest rows of another
-    class, one per row (the lower index) or, with ``nearest_ties``, all of
-    them (padded with -1).
+    Returns the witnesses (exact counts), the nearest rows of another class,
+    one per row (the lower index) or, with ``nearest_ties``, all of them
+    (padded with -1), and with ``lists`` the neighbour lists the scan
+    gathered (see ``rows_with_own_class_first``), or None.
     """
     distance, nearest = _nearest_other(X, rows, other, nearest_ties, segments)
     if nearest_ties:
@@ -851,8 +903,108 @@ def _exact_witnesses(X, rows, same, other, k, cells, nearest_ties=False, segment
         )
 
         search_cells_on_device(witnesses, selected, same, witness_device(X))
+    gathered = None
+    if lists and _gathering_applies(X, same, other, k):
+        gathered = _start_gathering(witnesses, selected, other, k)
     _scan_in_blocks(witnesses, selected, same)
-    return witnesses, nearest
+    if gathered is not None:
+        gathered = _gathered_lists(witnesses, *gathered, k)
+    return witnesses, nearest, gathered
+
+
+def _kth_smallest(group, values, n_groups, k):
+    """The ``k``-th smallest value of each group, counting repeated values
+    (each group holds at least ``k`` values)."""
+    kth = np.full(n_groups, -np.inf)
+    reached = np.zeros(n_groups, dtype=bool)
+    for _ in range(k):
+        above = values > kth[group]
+        nearest = np.full(n_groups, np.inf)
+        np.minimum.at(nearest, group[above], values[above])
+        kth = np.where(reached, kth, nearest)
+        reached = np.bincount(group[values <= kth[group]], minlength=n_groups) >= k
+    return kth
+
+
+def _gathering_applies(X, same, other, k):
+    """Whether the class scan gathers the neighbour lists of its short rows.
+
+    Each row still scanning needs its ``k`` nearest rows of the other
+    classes first (the radius of its gathering): cheap when they are few.
+    """
+    return (
+        not sparse.issparse(X)
+        and witness_device(X) is None
+        and k <= len(other)
+        and len(other) * _FEW_OTHERS <= len(same)
+    )
+
+
+def _start_gathering(witnesses, selected, other, k):
+    """Gather, during the scan of the class, the rows of the class within each
+    unsettled row's ``(k - f)``-th nearest row of another class, ``f`` being
+    its witnesses found so far.
+
+    Those and the nearest rows of the other classes hold the row's
+    tie-inclusive ``k``-neighbourhood: at least ``k`` rows lie within that
+    radius (the witnesses lie closer than any other class). Returns the
+    positions gathered for, their other-class neighbours' rows and exact
+    squared distances, and the squared radii.
+    """
+    left = witnesses.unsettled(selected)
+    X = witnesses.X
+    _, ind = query_in_chunks(
+        NeighborsIndex(X[other]),
+        k,
+        X,
+        witnesses.rows[left],
+        return_distance=True,
+        ties="include",
+    )
+    valid = ind >= 0
+    others = np.where(valid, other[np.where(valid, ind, 0)], -1)
+    owner = np.repeat(left, valid.sum(axis=1))
+    others_sq = np.full(ind.shape, np.inf)
+    others_sq[valid] = exact_sq_distances(X, witnesses.rows[owner], others[valid])
+    nth = k - 1 - witnesses.found[left]
+    radius_sq = np.sort(others_sq, axis=1)[np.arange(len(left)), nth]
+    witnesses.collect(left, radius_sq)
+    return left, others, others_sq, radius_sq
+
+
+def _gathered_lists(witnesses, left, others, others_sq, radius_sq, k):
+    """Tie-inclusive ``k``-neighbourhoods of the rows left short by the scan.
+
+    Returns their positions, distances and rows as ``rows_with_own_class_first``.
+    """
+    short = witnesses.found[left] < witnesses.k
+    left, others, others_sq = left[short], others[short], others_sq[short]
+    radius_sq = radius_sq[short]
+    slot = np.full(len(witnesses.rows), -1, dtype=np.intp)
+    slot[left] = np.arange(len(left))
+    owner, found = witnesses.collected()
+    owner = slot[owner]
+    found = found[owner >= 0]
+    owner = owner[owner >= 0]
+    sq = exact_sq_distances(witnesses.X, witnesses.rows[left[owner]], found)
+    within = sq <= radius_sq[owner]
+    valid = others_sq <= radius_sq[:, None]
+    owner = np.r_[owner[within], np.repeat(np.arange(len(left)), valid.sum(axis=1))]
+    found = np.r_[found[within], others[valid]]
+    sq = np.r_[sq[within], others_sq[valid]]
+    # per row: the rows up to its k-th distance (ties included), then nearest
+    # first, ties by row (sorting all the gathered rows cost more than the scan)
+    inside = sq <= _kth_smallest(owner, sq, len(left), k)[owner]
+    owner, found, sq = owner[inside], found[inside], sq[inside]
+    order = np.lexsort((found, sq, owner))
+    owner, found, sq = owner[order], found[order], sq[order]
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner)
+    width = int(rank.max()) + 1 if rank.size else k
+    dist = np.full((len(left), width), np.inf)
+    ind = np.full((len(left), width), -1, dtype=np.intp)
+    dist[owner, rank] = np.sqrt(sq)
+    ind[owner, rank] = found
+    return left, dist, ind
 
 
 def _nearest_other(X, rows, other, ties, segments):

@@ -384,3 +384,65 @@ def test_nearest_in_by_running_minimum_matches_brute_force(data, ties):
         else:
             assert ind[i] == nearest[0]
             assert dist[i] == np.sqrt(sq.min())
+
+
+@st.composite
+def small_other_class(draw):
+    """A class of 40-200 rows and another of at most an eighth of it: the
+    scan of the large class then gathers neighbour lists. Small integer
+    features (many exact distance ties, copies) or continuous ones."""
+    n_same = draw(st.integers(40, 200))
+    n_other = draw(st.integers(1, n_same // 8))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    codes = rng.permutation(np.repeat([0, 1], [n_same, n_other]))
+    n_features = draw(st.integers(1, 4))
+    if draw(st.booleans()):
+        X = rng.integers(0, 3, size=(len(codes), n_features)).astype(np.float64)
+    else:
+        X = rng.normal(size=(len(codes), n_features))
+    return X.astype(draw(st.sampled_from([np.float32, np.float64]))), codes
+
+
+@given(data=small_other_class(), k=st.integers(1, 4))
+def test_gathered_lists_are_the_tie_inclusive_neighbourhoods(data, k):
+    """Check the lists the class scan gathers for its short rows: the rows as
+    close as the k-th nearest (ties included), nearest first, with their exact
+    distances, and only for rows with found < k."""
+    X, codes = data
+    same, other = np.flatnonzero(codes == 0), np.flatnonzero(codes == 1)
+    found, _, (positions, dist, ind) = rows_with_own_class_first(
+        X, same, same, other, k, lists=True
+    )
+    assert np.all(found[positions] < k)
+    for position, row_dist, row_ind in zip(positions, dist, ind):
+        i = same[position]
+        sq = brute_sq(X, i)
+        sq[i] = np.inf
+        kth = np.sort(sq)[k - 1]
+        expected = np.flatnonzero(sq <= kth)
+        listed = row_ind[row_ind >= 0]
+        np.testing.assert_array_equal(np.sort(listed), expected)
+        np.testing.assert_allclose(row_dist[row_ind >= 0], np.sqrt(sq[listed]))
+        assert np.all(np.diff(row_dist[row_ind >= 0]) >= 0)
+
+
+def test_enn_mode_needs_no_second_search_of_the_class(monkeypatch):
+    """Check that ENN-mode takes the neighbour lists of the rows it votes on
+    from the witness scan (a small other class): no engine search follows."""
+    from imbestimators.under_sampling import EditedNearestNeighbours, _edited
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    y = np.zeros(400, dtype=int)
+    y[rng.choice(400, 20, replace=False)] = 1
+    searched = []
+
+    def spy(*args, **kwargs):
+        searched.append(True)
+        raise AssertionError("a neighbour search after the scan")
+
+    monkeypatch.setattr(_edited, "NeighborsIndex", spy)
+    sampler = EditedNearestNeighbours(kind_sel="mode").fit(X, y)
+    kept = sampler.fit_resample(X, y)[1]
+    assert not searched
+    assert 0 < np.sum(kept == 0) < 380
