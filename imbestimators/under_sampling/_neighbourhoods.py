@@ -197,8 +197,17 @@ def _nearest_brute(X, rows, candidates):
         parts = _map_threads(nearest_of_block, tasks)
     owner = np.concatenate([part[0] for part in parts])
     found = np.concatenate([part[1] for part in parts])
+    return tied_nearest(X, rows, owner, found)
+
+
+def tied_nearest(X, rows, owner, found):
+    """Per owner, every candidate at its smallest exact squared distance.
+
+    ``owner`` holds positions in ``rows`` and ``found`` a candidate row of
+    ``X`` for each. Returns ``(sq, owner, found)`` grouped by owner, the
+    candidates of an owner in increasing order.
+    """
     sq = exact_sq_distances(X, rows[owner], found)
-    # per owner: the exact minimum and every candidate equal to it
     order = np.lexsort((found, sq, owner))
     owner, found, sq = owner[order], found[order], sq[order]
     first = np.r_[True, owner[1:] != owner[:-1]]

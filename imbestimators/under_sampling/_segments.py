@@ -355,13 +355,10 @@ def nearest_through_segments(X, rows, other, segments, nearest_plain):
     parts.extend(_map_threads(candidates_of_block, range(0, len(rows), _BLOCK)))
     owner = np.concatenate([part[0] for part in parts])
     found = np.concatenate([part[1] for part in parts])
-    sq = _exact_sq(X, rows[owner], found)
-    order = np.lexsort((found, sq, owner))
-    owner, found, sq = owner[order], found[order], sq[order]
-    first = np.r_[True, owner[1:] != owner[:-1]]
-    best = np.repeat(sq[first], np.diff(np.r_[np.flatnonzero(first), len(owner)]))
-    tied = sq == best
-    return sq[tied], owner[tied], found[tied]
+    # import here: _neighbourhoods imports this module
+    from imbestimators.under_sampling._neighbourhoods import tied_nearest
+
+    return tied_nearest(X, rows, owner, found)
 
 
 class _AnchorProducts:

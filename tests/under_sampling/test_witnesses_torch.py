@@ -30,7 +30,7 @@ torch = pytest.importorskip("torch")
 
 from imbestimators.under_sampling import _witnesses_torch  # noqa: E402
 from tests.under_sampling.test_neighbourhoods import (  # noqa: E402
-    brute_own_class_first,
+    assert_counts_match_brute_force,
     brute_tomek,
     labelled_rows,
 )
@@ -66,22 +66,7 @@ def test_device_counts_match_brute_force(data, k, small_blocks):
             patch.setattr(_witnesses_torch, "_CELL_ROWS", 3)
             patch.setattr(_witnesses_torch, "_RUN_ROWS", 5)
             patch.setattr(_witnesses_torch, "_WINDOW", 2)
-        for code in np.unique(codes):
-            rows = np.flatnonzero(codes == code)
-            other = np.flatnonzero(codes != code)
-            if not other.size:  # one class: no threshold, nothing to scan
-                continue
-            found, depends_on = rows_with_own_class_first(X, rows, rows, other, k)
-            expected = [brute_own_class_first(X, codes, i, k) for i in rows]
-            np.testing.assert_array_equal(found, expected)
-            # the witnesses: rows of the class, never the row itself, no repeat
-            witnesses = depends_on[:, :k]
-            assert np.all(codes[witnesses[witnesses >= 0]] == code)
-            assert not np.any(witnesses == rows[:, None])
-            assert np.all((witnesses >= 0).sum(axis=1) == found)
-            for row in witnesses:
-                listed = row[row >= 0]
-                assert len(np.unique(listed)) == len(listed)
+        assert_counts_match_brute_force(X, codes, k, strict=True)
         mask = tomek_link_mask(X, codes)
     np.testing.assert_array_equal(mask, brute_tomek(X, codes))
 
