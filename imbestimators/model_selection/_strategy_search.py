@@ -1,6 +1,7 @@
 """Search which imbalance strategy, at which ratio, with which decision rule."""
 
 import re
+import time
 import warnings
 from numbers import Integral, Real
 
@@ -913,7 +914,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             others = len(tied) - 1
             within = (
                 f"{others} other candidate{'s' if others > 1 else ''} within one "
-                f"standard error ({error:.3f}) of it, none simpler"
+                f"standard error ({error:.3f}) of it, no simpler one"
                 if others
                 else f"no other candidate within one standard error ({error:.3f})"
             )
@@ -931,8 +932,6 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         return self.scoring if isinstance(self.scoring, str) else "score"
 
     def _refit(self, X, y, weight, fit_weight, specs, decision):
-        import time
-
         seed = self._seeds[self.cv_results_["candidate"][self.best_index_]]
         model = build_candidate(
             self.estimator,
