@@ -145,7 +145,7 @@ def _reason(choice, best, metric, others):
         if others:
             reason += (
                 f"; {_names(others)} cannot be told apart from it (corrected "
-                "t-test) but none is simpler"
+                f"t-test) but {'is' if len(others) == 1 else 'are'} not simpler"
             )
         return reason + "."
     gap = best.mean[metric.name] - choice.mean[metric.name]
