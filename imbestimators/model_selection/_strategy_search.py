@@ -656,8 +656,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         """Each candidate with its decision rule: tuned, and (maybe) its default.
 
         On small data a threshold tuned on a few folds can do worse than the
-        rule the strategy already implies (a balanced sampler's 0.5), so by
-        default both compete on the decision objective.
+        rule the strategy already implies (a balanced sampler's 0.5): with
+        ``compete_untuned`` both compete on the decision objective (never
+        under a constraint, which an untuned rule cannot honour).
         """
         if decision is None:
             return [{**c, "threshold": None} for c in candidates]
@@ -907,7 +908,13 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         if self.select == "best":
             return best.strategy.name, f"highest mean {name} ({shown})."
         folds = best.folds["score"]
-        error = float(np.std(folds, ddof=1) / np.sqrt(len(folds)))
+        # one split (given splits, a shuffle split) has no spread to measure:
+        # the rule then keeps the best
+        error = (
+            float(np.std(folds, ddof=1) / np.sqrt(len(folds)))
+            if len(folds) > 1
+            else 0.0
+        )
         tied = [s for s in usable if best.mean["score"] - s.mean["score"] <= error]
         choice = min(tied, key=lambda s: (s.strategy.simplicity, -s.mean["score"]))
         if choice is best:

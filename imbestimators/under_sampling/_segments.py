@@ -50,6 +50,7 @@ from imbestimators.utils._neighbors import (
 
 __all__ = [
     "Segments",
+    "declared_originals",
     "find_segments",
     "interpolated_after",
     "nearest_through_segments",
@@ -68,7 +69,9 @@ _MAX_RESIDUAL = 1e-4
 #: above their rounding (about 1e-16 relative per operation), far below any
 #: distance gap that matters
 _MARGIN = 1e-9
-#: query rows per block of the anchor products
+#: entries of one block of the anchor products (float64: 8 MiB per thread),
+#: and at most this many query rows per block
+_BLOCK_ENTRIES = 2**20
 _BLOCK = 1024
 #: the segment search replaces the exhaustive one when it shrinks the product
 #: at least this much
@@ -346,13 +349,15 @@ def nearest_through_segments(X, rows, other, segments, nearest_plain):
         owner, column = np.nonzero(ties >= 0)
         parts.append((owner, ties[owner, column]))
     anchors = _AnchorProducts(X, segments)
+    # the blocks' products (query rows x anchors) stay small on every thread
+    n_block = int(np.clip(_BLOCK_ENTRIES // len(segments.anchors), 1, _BLOCK))
 
     def candidates_of_block(start):
-        block = np.arange(start, min(start + _BLOCK, len(rows)))
+        block = np.arange(start, min(start + n_block, len(rows)))
         owner, found = _segment_candidates(anchors, rows[block], best_sq[block])
         return block[owner], found
 
-    parts.extend(_map_threads(candidates_of_block, range(0, len(rows), _BLOCK)))
+    parts.extend(_map_threads(candidates_of_block, range(0, len(rows), n_block)))
     owner = np.concatenate([part[0] for part in parts])
     found = np.concatenate([part[1] for part in parts])
     # import here: _neighbourhoods imports this module

@@ -145,7 +145,7 @@ def scan_on_device(witnesses, selected, candidates, device):
     )
     own = np.where(candidates[position] == rows[selected], position, -1)
     limit = witnesses.threshold_sq[selected] - q_sq
-    # the product has one more term than the NumPy kernel's augmented one
+    # the bound of the NumPy kernel's augmented product (n_features + 1 terms)
     error = _rounding_bound(dtype, X.shape[1] + 1, q_sq, cand_sq.max())
     error += 4 * np.finfo(dtype).eps * np.abs(limit)
     with _ieee_matmul():

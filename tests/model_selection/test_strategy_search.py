@@ -15,6 +15,7 @@ from sklearn.model_selection import (
     GridSearchCV,
     RepeatedStratifiedKFold,
     StratifiedKFold,
+    StratifiedShuffleSplit,
     cross_val_score,
 )
 from sklearn.neighbors import KNeighborsClassifier
@@ -442,6 +443,27 @@ def test_decision_with_a_constraint_competes_tuned_only(data):
         compete_untuned=True,
     ).fit(X, y)
     assert search.cv_results_["param_threshold"].tolist() == ["tuned"]
+
+
+@pytest.mark.parametrize("select", ["best", "one_se", "simplest"])
+def test_select_rules_with_one_split(data, select):
+    """Check that every rule works when the last rung has a single split (a
+    shuffle split, or one given train/test pair): no spread, the best is kept
+    by 'one_se'."""
+    X, y = data
+    split = StratifiedShuffleSplit(n_splits=1, test_size=0.3, random_state=0)
+    for cv in (split, list(split.split(X, y))):
+        search = ImbalanceStrategySearchCV(
+            LogisticRegression(),
+            strategies=["none", "class_weight=balanced"],
+            select=select,
+            cv=cv,
+            random_state=0,
+        ).fit(X, y)
+        assert search.n_splits_ == 1
+        if select != "simplest":
+            last, means = _last_rung(search)
+            assert search.best_index_ == last[np.argmax(means)]
 
 
 def _last_rung(search):
