@@ -278,7 +278,12 @@ def _projection(X, rows, a, b):
         sq = np.einsum("ij,ij->i", ab, ab)
         t_part = np.einsum("ij,ij->i", s - xa, ab) / np.where(sq > 0, sq, 1)
         off = s - xa - t_part[:, None] * ab
-        scale = np.abs(s).sum(axis=1) + np.abs(xa).sum(axis=1) + np.abs(ab).sum(axis=1)
+        # each operation above rounds relative to its own result: the error is
+        # bounded by the differences, not by where the data sit (an offset of
+        # 1e4 made the coordinates' norms leave half the rows off segments)
+        scale = np.abs(s - xa).sum(axis=1) + (1 + np.abs(t_part)) * np.abs(ab).sum(
+            axis=1
+        )
         t[part] = t_part
         e[part] = np.sqrt(np.einsum("ij,ij->i", off, off)) + _MARGIN * scale
     return t, e

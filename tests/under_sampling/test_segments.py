@@ -152,3 +152,20 @@ def test_witness_counts_through_segments_match_brute_force(
         np.testing.assert_array_equal(found, np.minimum(k, inside.sum(axis=1)))
         witnesses = depends_on[:, :k]
         assert np.all(codes[witnesses[witnesses >= 0]] == code)
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e4])
+def test_smote_rows_found_on_their_segments_wherever_the_data_sit(offset):
+    """Check that SMOTE's rows are recognised on their segments (all but the
+    few whose far end is not among the anchor's nearest), also when the data
+    sit far from the origin: the rounding margin follows the coordinate
+    differences, not the coordinates."""
+    from sklearn.datasets import make_classification
+
+    from imbestimators.over_sampling import SMOTE
+
+    X, y = make_classification(3000, 10, weights=[0.97], random_state=0)
+    X_res, y_res = SMOTE(random_state=0).fit_resample(X + offset, y)
+    segments = find_segments(X_res, y_res, len(y))
+    assert segments is not None
+    assert len(segments.rows) >= 0.99 * (len(y_res) - len(y))
