@@ -906,12 +906,12 @@ def _exact_witnesses(
     selected = np.arange(len(rows))
     if cells is not None:
         cells.search(witnesses, selected, np.searchsorted(same, rows))
-    elif len(same) >= _MIN_CELLED and witness_device(X) is not None:
+    elif len(same) >= _MIN_CELLED and (device := witness_device(X)) is not None:
         from imbestimators.under_sampling._witnesses_torch import (
             search_cells_on_device,
         )
 
-        search_cells_on_device(witnesses, selected, same, witness_device(X))
+        search_cells_on_device(witnesses, selected, same, device)
     gathered = None
     if lists and _gathering_applies(X, same, other, k):
         gathered = _start_gathering(witnesses, selected, other, k)

@@ -37,8 +37,11 @@ from imbestimators.under_sampling._neighbourhoods import (
 )
 from imbestimators.utils._neighbors import screening_dtype
 from imbestimators.utils._neighbors_torch import (
+    _column_blocks,
     _ieee_matmul,
     _mask_excluded,
+    _smallest_in_block,
+    _to_device,
     _torch,
 )
 
@@ -111,7 +114,7 @@ def _nearest_pivot(X, rows, pivots, device):
     n_rows = max(1, _BLOCK_ENTRIES // len(pivots))
     cell = []
     for start in range(0, len(rows), n_rows):
-        q = block._on_device(X[rows[start : start + n_rows]])
+        q = block.on_device(X[rows[start : start + n_rows]])
         products = torch.addmm(block.cand_sq, q, block.cand.T, alpha=-2.0)
         cell.append(torch.argmin(products, dim=1))
     return torch.cat(cell).cpu().numpy().astype(np.intp, copy=False)
@@ -172,14 +175,13 @@ def _add_fresh(witnesses, owners, new):
 
 
 class _DeviceBlock:
-    """The candidates on the device, and the products of query rows with them."""
+    """The candidates on the device, and the products of query rows with them
+    (the k-NN engine's blocked ``addmm`` and ``topk``)."""
 
     def __init__(self, X, candidates, cand_sq, dtype, device):
-        torch = _torch()
-        self.torch, self.device, self.dtype = torch, device, dtype
-        cand = np.ascontiguousarray(X[candidates], dtype=dtype)
-        self.cand = torch.from_numpy(cand).to(device)
-        self.cand_sq = torch.from_numpy(cand_sq.astype(dtype)).to(device)
+        self.device, self.dtype = device, dtype
+        self.cand = _to_device(X[candidates], dtype, device)
+        self.cand_sq = _to_device(cand_sq, dtype, device)
 
     def screen(self, query, own, low, high, k):
         """Sure witnesses and unsure entries of each query row.
@@ -197,18 +199,25 @@ class _DeviceBlock:
             ``(query positions, candidate positions)`` of each, grouped by
             query row.
         """
-        torch = self.torch
+        torch = _torch()
         width = min(self.cand.shape[0], _MAX_COLUMNS)
         n_rows = max(1, _BLOCK_ENTRIES // width)
+        buffer = torch.empty(
+            min(n_rows, len(query)) * width, dtype=self.cand.dtype, device=self.device
+        )
         sure, unsure = [], []
         for start in range(0, len(query), n_rows):
             stop = min(start + n_rows, len(query))
-            q = self._on_device(query[start:stop])
-            lo, hi = self._on_device(low[start:stop]), self._on_device(high[start:stop])
+            q = self.on_device(query[start:stop])
+            lo, hi = self.on_device(low[start:stop]), self.on_device(high[start:stop])
             excl = torch.from_numpy(own[start:stop].astype(np.int64)).to(self.device)
             # one more than k: a tie at the threshold (Tomek's partner) then
             # rarely makes a row look as if it had more unsure entries
-            val, ind = self._smallest(q, excl, k + 1, width)
+            val, ind = _smallest_in_block(
+                q, self.cand, self.cand_sq, k + 1, excl, 1.0, width, buffer
+            )
+            val, order = torch.sort(val, dim=1)
+            ind = ind.gather(1, order)
             is_sure = val < lo[:, None]
             maybe = ~is_sure & (val <= hi[:, None])
             full = val.shape[1] == self.cand.shape[0]
@@ -217,7 +226,12 @@ class _DeviceBlock:
                 rows_over = torch.nonzero(overflow).ravel()
                 maybe[rows_over] = False  # their unsure entries come whole
                 r, c = self._unsure_entries(
-                    q[rows_over], excl[rows_over], lo[rows_over], hi[rows_over], width
+                    q[rows_over],
+                    excl[rows_over],
+                    lo[rows_over],
+                    hi[rows_over],
+                    width,
+                    buffer,
                 )
                 unsure.append((rows_over[r] + start, c))
             # k sure entries hold the k - found new witnesses a row needs
@@ -227,42 +241,16 @@ class _DeviceBlock:
             unsure.append((r + start, ind[r, c]))
         return _host(sure), _host(unsure)
 
-    def _on_device(self, array):
-        array = np.ascontiguousarray(array, dtype=self.dtype)
-        return self.torch.from_numpy(array).to(self.device)
+    def on_device(self, array):
+        return _to_device(array, self.dtype, self.device)
 
-    def _products(self, q, excl, width):
-        """Yield ``(first, block)``: ``|c|^2 - 2 q.c`` for ``width`` candidates
-        at a time, the row's own column at +inf."""
-        n_cand = self.cand.shape[0]
-        for first in range(0, n_cand, width):
-            last = min(first + width, n_cand)
-            block = self.torch.addmm(
-                self.cand_sq[first:last], q, self.cand[first:last].T, alpha=-2.0
-            )
-            _mask_excluded(block, excl, first, last)
-            yield first, block
-
-    def _smallest(self, q, excl, k, width):
-        """The ``k`` smallest products of each row, sorted, and their columns."""
-        torch = self.torch
-        best_val = best_ind = None
-        for first, block in self._products(q, excl, width):
-            val, ind = torch.topk(block, min(k, block.shape[1]), dim=1, largest=False)
-            ind += first
-            if best_val is not None:
-                val = torch.cat((best_val, val), dim=1)
-                ind = torch.cat((best_ind, ind), dim=1)
-                val, pick = torch.topk(val, min(k, val.shape[1]), dim=1, largest=False)
-                ind = ind.gather(1, pick)
-            best_val, best_ind = val, ind
-        return best_val, best_ind
-
-    def _unsure_entries(self, q, excl, lo, hi, width):
+    def _unsure_entries(self, q, excl, lo, hi, width, buffer):
         """Every entry in ``[lo, hi]`` of each row: ``(row, column)``."""
-        torch = self.torch
+        torch = _torch()
         rows, columns = [], []
-        for first, block in self._products(q, excl, width):
+        blocks = _column_blocks(q, self.cand, self.cand_sq, 1.0, width, buffer)
+        for first, block in blocks:
+            _mask_excluded(block, excl, first, first + block.shape[1])
             inside = (block >= lo[:, None]) & (block <= hi[:, None])
             r, c = torch.nonzero(inside, as_tuple=True)
             rows.append(r)
