@@ -16,15 +16,19 @@ from sklearn.metrics import (
 )
 from sklearn.utils import _safe_indexing
 
-from imbestimators.model_selection._objective import resolve_objective
+from imbestimators.model_selection._objective import resolve_objective, sample_costs
+from imbestimators.model_selection._response import rule_scores
+from imbestimators.model_selection._threshold import decided_codes, tune_rule
 from imbestimators.model_selection._threshold_search import Counts, metric
 
 __all__ = [
     "RANKING_SCORERS",
     "DecisionScorer",
+    "OutOfFoldScores",
     "can_subsample",
     "class_floor",
     "class_permutations",
+    "cross_fitted_scores",
     "fit_and_score",
     "halving_schedule",
     "make_selection_scorer",
@@ -69,6 +73,86 @@ def make_selection_scorer(scoring, estimator, classes, pos_label):
         pos = classes[-1] if pos_label is None else pos_label
         return make_scorer(func, response_method=response, pos_label=pos)
     return check_scoring(estimator, scoring=scoring)
+
+
+class OutOfFoldScores:
+    """A "scorer" that returns the score matrix of the test rows, not a number.
+
+    For a decision rule tuned by cross-fitting (:func:`cross_fitted_scores`):
+    the candidate is fit once per split at its own rule, and the rule is tuned
+    afterwards on the other splits' matrices.
+
+    Parameters
+    ----------
+    score_args : tuple
+        ``(method, coding, risk)`` of :func:`rule_scores`.
+    """
+
+    def __init__(self, score_args):
+        self.score_args = score_args
+
+    def __call__(self, estimator, X, y, sample_weight=None):
+        return rule_scores(estimator, X, *self.score_args)
+
+
+def cross_fitted_scores(folds, objective, y, weight):
+    """The objective on each split, with the rule tuned on the other splits.
+
+    The rule scoring split ``k`` is tuned on the pooled out-of-fold scores of
+    every other split, without the rows of ``k``'s test set (repeated k-fold
+    has them in other repeats): no label of split ``k`` chooses its rule.
+    Those scores come from models whose training rows include ``k``'s, a
+    second-order leak that nested tuning avoids at several times the fits.
+
+    Parameters
+    ----------
+    folds : list of (rows, scores)
+        Each split's test rows and their score matrix (None for a failed
+        split, which is then left out).
+    objective : Objective
+        A built-in objective.
+    y : ndarray of shape (n_samples,)
+        Labels of all rows.
+    weight : ndarray of shape (n_samples,) or None
+        Weights of all rows.
+
+    Returns
+    -------
+    list of float
+        One value per split; NaN for a failed split, or when the other splits
+        hold no scores.
+    """
+    coding = objective.coding
+    y_codes = coding.encode(y)
+    weight = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)
+    costs = sample_costs(objective, y_codes, weight, None)
+    values = []
+    for k, (test, scores) in enumerate(folds):
+        others = [(r, s) for j, (r, s) in enumerate(folds) if j != k and s is not None]
+        if scores is None or not others:
+            values.append(np.nan)
+            continue
+        rows = np.concatenate([r for r, _ in others])
+        pooled = np.vstack([s for _, s in others])
+        keep = ~np.isin(rows, test)
+        rows, pooled = rows[keep], pooled[keep]
+        _, result = tune_rule(
+            objective,
+            y_codes[rows],
+            weight[rows],
+            None if costs is None else costs[rows],
+            pooled,
+        )
+        predicted = coding.labels[decided_codes(scores, result.offsets)]
+        values.append(objective_value(objective, y[test], predicted, weight[test]))
+    return values
+
+
+def objective_value(objective, y, y_pred, weight):
+    """A built-in objective of the predictions ``y_pred``."""
+    counts = _counts(objective.coding, y, y_pred, weight, objective.cost_matrix)
+    pos = 1 if objective.coding.binary else None
+    return float(metric(objective.name, counts, pos=pos, beta=objective.beta)[0])
 
 
 def _counts(coding, y, y_pred, weight, cost_matrix):
@@ -119,15 +203,7 @@ class DecisionScorer:
             if sample_weight is None
             else np.asarray(sample_weight, dtype=float)
         )
-        counts = _counts(
-            objective.coding,
-            y,
-            estimator.predict(X),
-            weight,
-            objective.cost_matrix,
-        )
-        pos = 1 if len(objective.coding.classes) == 2 else None
-        return float(metric(objective.name, counts, pos=pos, beta=objective.beta)[0])
+        return objective_value(objective, y, estimator.predict(X), weight)
 
 
 def _error_text(exc):
@@ -162,7 +238,9 @@ def fit_and_score(model, X, y, weight, train, test, scorer, fit_weight, error_sc
         if error_score == "raise":
             raise
         return float(error_score), fit_time, score_time, _error_text(exc), exc
-    return float(score), fit_time, score_time, None, None
+    # an out-of-fold score matrix (OutOfFoldScores) stays an array
+    score = score if isinstance(score, np.ndarray) else float(score)
+    return score, fit_time, score_time, None, None
 
 
 def raise_all_failed(owner, exception, errors):

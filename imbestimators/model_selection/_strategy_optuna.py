@@ -79,11 +79,13 @@ def run_optuna(search, specs, decision, data, data_ratio, rng):
                 specs[candidate["strategy"]],
                 candidate,
                 seed=seed,
-                decision=decision,
+                decision=search._model_decision(decision),
             )
         )
         context = (X, y, weight, scorer, fit_weight, 0)
-        result, splits = search._evaluate(models, [index], rows, cv, context)
+        result, splits = search._evaluate(
+            models, candidates, [index], rows, cv, context
+        )
         results.update(result)
         return float(np.mean(result[index]["scores"]))
 

@@ -23,9 +23,11 @@ from imbestimators.model_selection._objective import resolve_objective
 from imbestimators.model_selection._strategy_eval import (
     RANKING_SCORERS,
     DecisionScorer,
+    OutOfFoldScores,
     can_subsample,
     class_floor,
     class_permutations,
+    cross_fitted_scores,
     fit_and_score,
     halving_schedule,
     make_selection_scorer,
@@ -55,7 +57,8 @@ _DECISION_KEYS = frozenset(
     {"objective", "beta", "cost_matrix", "constraint", "pos_label", "cv"}
 )
 _COST_KEYS = frozenset({"tn", "fp", "fn", "tp"})
-# folds of the decision rule's own cross-validation inside each candidate fit
+# folds of the decision rule's own cross-validation inside each candidate fit,
+# when it cannot be cross-fitted on the search's splits
 # (ThresholdTunedClassifier's default of 5 would make every fit 6 fits)
 _DECISION_CV = 3
 # repeats of the last rung's folds for n_repeats='auto' (an int cv): 5 x 2
@@ -173,9 +176,16 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
           ``beta``, ``cost_matrix``, ``constraint``, ``pos_label``, ``cv``),
           e.g. ``{'objective': 'recall', 'constraint': ('precision', 0.8)}``.
 
-        The rule's own cross-validation has 3 folds unless ``cv`` is given.
-        With ``compete_untuned=True`` each candidate also competes at its own
-        default decision rule, on the same objective.
+        The rule is tuned on the search's own out-of-fold scores, by
+        cross-fitting: each candidate is fit once per split, the rule that
+        scores split ``k`` is tuned on the other splits' scores (without the
+        rows of ``k``), and the refitted winner's rule on all of the last
+        rung's scores. A ``cv`` in the dict (or a scorer objective, or a
+        single split) tunes the rule instead inside every fit by its own
+        cross-validation (3 folds unless ``cv`` is given), at about
+        ``cv + 1`` times the fits. With ``compete_untuned=True`` each
+        candidate also competes at its own default decision rule, on the same
+        objective.
 
     prior_correction : "auto" or bool, default="auto"
         Whether candidates are also tried wrapped in a
@@ -269,9 +279,10 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
 
     callback : callable, default=None
         Called in the main process after each fit with a dict: ``iter``,
-        ``candidate`` (index into the candidates), ``split``, ``score``,
-        ``done`` and ``total`` (fits finished and planned in this rung). For
-        progress bars.
+        ``candidate`` (index into the candidates), ``split``, ``score`` (NaN
+        for a cross-fitted decision rule, scored once the rung's splits are
+        all in), ``done`` and ``total`` (fits finished and planned in this
+        rung). For progress bars.
 
     Attributes
     ----------
@@ -486,7 +497,6 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             params = dict(decision)
         else:
             params = {"objective": "cost", "cost_matrix": np.asarray(decision)}
-        params.setdefault("cv", _DECISION_CV)
         if self.pos_label is not None:
             params.setdefault("pos_label", self.pos_label)
         elif len(classes) == 2:
@@ -494,8 +504,33 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         # fails now, with ThresholdTunedClassifier's message, not in every fit
         template = ThresholdTunedClassifier(self.estimator, **params)
         template._validate_params()
-        resolve_objective(template, classes, False)
+        objective = resolve_objective(template, classes, False)
+        if "cv" not in params and not (objective.builtin and self._splits_to_cross()):
+            params["cv"] = _DECISION_CV
         return params
+
+    def _splits_to_cross(self):
+        """Whether every rung has several splits, for cross-fitted rules."""
+        if isinstance(self.cv, Integral) or self._n_repeats() > 1:
+            return True
+        return check_cv(self.cv).get_n_splits() > 1
+
+    def _cross_fitted(self, decision, classes):
+        """The out-of-fold scorer and objective of a cross-fitted rule, or None.
+
+        Without a ``cv`` of its own, the decision rule is tuned on the search's
+        own splits (see :func:`cross_fitted_scores`) instead of by a
+        cross-validation inside every fit.
+        """
+        if decision is None or "cv" in decision:
+            return None
+        template = ThresholdTunedClassifier(self.estimator, **decision)
+        objective, score_args = template._scoring(classes)
+        return OutOfFoldScores(score_args), objective
+
+    def _model_decision(self, decision):
+        """The decision parameters built into each candidate's model."""
+        return None if self._crossfit is not None else decision
 
     def _prior_options(self, classes, decision):
         if self.prior_correction != "auto":
@@ -520,9 +555,10 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
 
     # -- the search ----------------------------------------------------------
 
-    def _evaluate(self, models, candidate_ids, rows, cv, context):
+    def _evaluate(self, models, candidates, candidate_ids, rows, cv, context):
         """Scores of each candidate on each split of ``rows``: a list of dicts."""
         X, y, weight, scorer, fit_weight, iteration = context
+        crossed = self._crossed(candidates, candidate_ids)
         splits = [
             (rows[train], rows[test])
             for train, test in cv.split(np.zeros((len(rows), 1)), y[rows])
@@ -544,7 +580,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
                 weight,
                 train,
                 test,
-                scorer,
+                self._crossfit[0] if c in crossed else scorer,
                 fit_weight,
                 self.error_score,
             )
@@ -559,6 +595,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             score, fit_time, score_time, error, exception = out
             entry = results[c]
             entry["scores"].append(score)
+            if c in crossed:
+                # the rule's score needs the other splits: known at the end
+                score = np.nan if isinstance(score, np.ndarray) else score
             entry["fit"].append(fit_time)
             entry["score"].append(score_time)
             if error is not None:
@@ -575,11 +614,32 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
                         "total": len(tasks),
                     }
                 )
+        for c in crossed:
+            self._score_crossed(results[c], splits, y, weight)
         if all(len(r["errors"]) == len(splits) for r in results.values()):
             first = results[candidate_ids[0]]
             errors = {e for r in results.values() for e in r["errors"]}
             raise_all_failed(type(self).__name__, first["exception"], errors)
         return results, splits
+
+    def _crossed(self, candidates, candidate_ids):
+        """The candidates whose tuned rule is cross-fitted on the splits."""
+        if self._crossfit is None:
+            return set()
+        return {c for c in candidate_ids if candidates[c]["threshold"] == "tuned"}
+
+    def _score_crossed(self, entry, splits, y, weight):
+        """Replace a cross-fitted candidate's score matrices by its scores."""
+        matrices = entry["scores"]
+        entry["folds"] = [
+            (test, m if isinstance(m, np.ndarray) else None)
+            for (_, test), m in zip(splits, matrices)
+        ]
+        values = cross_fitted_scores(entry["folds"], self._crossfit[1], y, weight)
+        # a failed split keeps its error_score
+        entry["scores"] = [
+            v if isinstance(m, np.ndarray) else m for v, m in zip(values, matrices)
+        ]
 
     def _run_halving(self, models, candidates, specs, data, rng):
         X, y, weight, scorer, fit_weight = data
@@ -612,7 +672,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             )
             context = (X, y, weight, scorer, fit_weight, iteration)
             rung_cv = last_cv if last else cv
-            results, splits = self._evaluate(models, alive, rows, rung_cv, context)
+            results, splits = self._evaluate(
+                models, candidates, alive, rows, rung_cv, context
+            )
             history.append((iteration, len(rows), results, splits))
             if self.verbose:
                 print(
@@ -630,13 +692,15 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         folds do not depend on ``n_jobs``.
         """
         n_repeats = self._n_repeats()
-        if n_repeats == 1:
-            return cv
-        return RepeatedStratifiedKFold(
-            n_splits=cv.get_n_splits(),
-            n_repeats=n_repeats,
-            random_state=rng.randint(np.iinfo(np.int32).max),
-        )
+        if n_repeats > 1:
+            cv = RepeatedStratifiedKFold(
+                n_splits=cv.get_n_splits(),
+                n_repeats=n_repeats,
+                random_state=rng.randint(np.iinfo(np.int32).max),
+            )
+        # the winner's cross-fitted rule is refit on these splits
+        self._last_cv = cv
+        return cv
 
     def _n_repeats(self):
         if self.n_repeats == "auto":
@@ -713,8 +777,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         weight = (
             None if sample_weight is None else _check_sample_weight(sample_weight, X)
         )
-        decision = self._decision_params(classes)
         self._check_repeats()
+        decision = self._decision_params(classes)
+        self._crossfit = self._cross_fitted(decision, classes)
         specs = {
             s.name: s
             for s in resolve_strategies(self.strategies, self.estimator, owner=owner)
@@ -755,7 +820,11 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             self._seeds = seeds.tolist()
             models = [
                 build_candidate(
-                    self.estimator, specs[c["strategy"]], c, seed=s, decision=decision
+                    self.estimator,
+                    specs[c["strategy"]],
+                    c,
+                    seed=s,
+                    decision=self._model_decision(decision),
                 )
                 for c, s in zip(self.candidates_, seeds)
             ]
@@ -765,7 +834,8 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         self._store_results(history, specs)
         self._select(history, specs)
         if self.refit:
-            self._refit(X, y, weight, fit_weight, specs, decision)
+            self._refit((X, y, weight, fit_weight), specs, decision, history)
+        del self._crossfit
         return self
 
     # -- results and selection -----------------------------------------------
@@ -938,18 +1008,30 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             return "decision objective"
         return self.scoring if isinstance(self.scoring, str) else "score"
 
-    def _refit(self, X, y, weight, fit_weight, specs, decision):
-        seed = self._seeds[self.cv_results_["candidate"][self.best_index_]]
+    def _refit(self, data, specs, decision, history):
+        X, y, weight, fit_weight = data
+        candidate = self.cv_results_["candidate"][self.best_index_]
+        seed = self._seeds[candidate]
         model = build_candidate(
             self.estimator,
             specs[self.best_strategy_],
             self.best_params_,
             seed=seed,
-            decision=decision,
+            decision=self._model_decision(decision),
         )
         start = time.perf_counter()
-        kwargs = {"sample_weight": weight} if fit_weight else {}
-        self.best_estimator_ = model.fit(X, y, **kwargs)
+        if candidate in self._crossed(self.candidates_, [candidate]):
+            # the rule is tuned on the last rung's out-of-fold scores, which
+            # the search has: the same rule as a fit on those splits, for one fit
+            model = ThresholdTunedClassifier(
+                model, **decision, cv=self._last_cv, random_state=seed
+            )
+            folds = history[-1][2][candidate]["folds"]
+            model._fit_on_folds(X, y, folds, weight, fit_weight)
+        else:
+            kwargs = {"sample_weight": weight} if fit_weight else {}
+            model.fit(X, y, **kwargs)
+        self.best_estimator_ = model
         self.refit_time_ = time.perf_counter() - start
         for attr in ("n_features_in_", "feature_names_in_"):
             if hasattr(self.best_estimator_, attr):

@@ -58,7 +58,7 @@ from imbestimators.utils._param_validation import (
 )
 from imbestimators.utils._validation import check_classification_y
 
-__all__ = ["ThresholdTunedClassifier"]
+__all__ = ["ThresholdTunedClassifier", "decided_codes", "tune_rule"]
 
 # points of the objective-vs-threshold curves kept in cv_results_
 _CURVE_POINTS = 1000
@@ -115,6 +115,44 @@ def _coordinate_order(scores, y_codes, weight):
     support = np.bincount(y_codes, weights=weight, minlength=scores.shape[1])
     mean_score = scores.mean(axis=0)
     return np.lexsort((np.arange(scores.shape[1]), -mean_score, -support))
+
+
+def tune_rule(objective, y_codes, weight, costs, scores, scorer_data=None):
+    """The decision rule that maximizes ``objective`` on out-of-fold scores.
+
+    Parameters
+    ----------
+    objective : Objective
+    y_codes, weight : ndarray of shape (n_samples,)
+        Codes of the true classes and the weights of the scored rows.
+    costs : ndarray of shape (n_samples, n_classes) or None
+        From :func:`sample_costs`, restricted to the rows.
+    scores : ndarray of shape (n_samples, n_classes)
+        The rows' score matrix (:func:`rule_scores`).
+    scorer_data : tuple, default=None
+        ``(X, y, score_params, n_thresholds)`` of the rows, for a scorer
+        objective.
+
+    Returns
+    -------
+    rule : Rule
+    result : SearchResult
+        ``result.offsets`` is the rule (:func:`decided_codes` applies it).
+    """
+    rule = make_rule(objective, y_codes, weight, costs, scorer_data)
+    order = _coordinate_order(scores, y_codes, weight)
+    return rule, search_offsets(scores, rule, order)
+
+
+def decided_codes(scores, offsets):
+    """The class codes a tuned rule predicts from a score matrix.
+
+    For two classes the positive class (code 1) where its score is at least
+    the threshold ``-offsets[1]``; otherwise the largest score plus offset.
+    """
+    if scores.shape[1] == 2:
+        return (scores[:, 1] >= -offsets[1]).astype(np.intp)
+    return np.argmax(scores + offsets, axis=1)
 
 
 class ThresholdTunedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
@@ -427,25 +465,6 @@ class ThresholdTunedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         folds = [(val, scores) for (_, val), (_, scores) in zip(splits, results)]
         return final, folds
 
-    def _rule_for(self, objective, data, rows):
-        """The Rule scoring candidate decisions on the out-of-fold ``rows``."""
-        X, y, y_codes, weight, costs, score_params = data
-        scorer_data = None
-        if not objective.builtin:
-            scorer_data = (
-                _safe_indexing(X, rows),
-                _safe_indexing(y, rows),
-                _check_method_params(X, score_params, indices=rows),
-                self.n_thresholds,
-            )
-        return make_rule(
-            objective,
-            y_codes[rows],
-            weight[rows],
-            None if costs is None else costs[rows],
-            scorer_data,
-        )
-
     @_fit_context(
         # the inner estimator is validated by its own fit
         prefer_skip_nested_validation=False
@@ -479,35 +498,96 @@ class ThresholdTunedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         """
         X, y = indexable(X, y)
         y = self._check_y(y)
-        objective = resolve_objective(self, np.unique(y), sample_cost is not None)
-        method = self._check_response_method()
+        objective, score_args = self._scoring(np.unique(y), sample_cost is not None)
         cv = self._check_cv(y)
-        n_samples = _num_samples(X)
-        weight = (
-            np.ones(n_samples)
-            if sample_weight is None
-            else _check_sample_weight(sample_weight, X)
-        )
+        weight = self._weight(sample_weight, X)
         routed = self._route(params, sample_weight, objective)
         y_codes = objective.coding.encode(y)
         costs = sample_costs(objective, y_codes, weight, sample_cost)
-        risk = objective.cost_matrix if method == "predict_proba" else None
-        score_args = (method, objective.coding, risk)
         self.estimator_, folds = self._out_of_fold(X, y, cv, routed, score_args)
-        self.classes_ = objective.coding.classes
-        self.response_method_ = method
-        self._coding, self._risk = objective.coding, risk
         data = (X, y, y_codes, weight, costs, routed[2])
+        return self._fit_rule(objective, score_args, data, folds)
+
+    def _scoring(self, classes, has_sample_cost=False):
+        """The objective, and how out-of-fold scores are computed for it.
+
+        Returns
+        -------
+        objective : Objective
+        score_args : tuple
+            ``(method, coding, risk)``, the arguments of :func:`rule_scores`
+            after the estimator and the samples.
+        """
+        objective = resolve_objective(self, classes, has_sample_cost)
+        method = self._check_response_method()
+        risk = objective.cost_matrix if method == "predict_proba" else None
+        return objective, (method, objective.coding, risk)
+
+    @staticmethod
+    def _weight(sample_weight, X):
+        if sample_weight is None:
+            return np.ones(_num_samples(X))
+        return _check_sample_weight(sample_weight, X)
+
+    def _fit_rule(self, objective, score_args, data, folds):
+        """Tune the rule on ``folds`` (the model ``estimator_`` is fitted)."""
+        method, coding, risk = score_args
+        self.classes_ = coding.classes
+        self.response_method_ = method
+        self._coding, self._risk = coding, risk
         self._tune(objective, data, folds)
         for attr in ("n_features_in_", "feature_names_in_"):
             if hasattr(self.estimator_, attr):
                 setattr(self, attr, getattr(self.estimator_, attr))
         return self
 
+    def _fit_on_folds(self, X, y, folds, sample_weight=None, fit_weight=False):
+        """Fit on all rows, with the rule tuned on given out-of-fold scores.
+
+        For :class:`ImbalanceStrategySearchCV`, which has already computed the
+        out-of-fold scores of the splits of ``cv`` (with ``_scoring``'s
+        ``score_args``): the result is the one ``fit`` gives with those
+        splits, without fitting them again. A built-in objective only.
+
+        Parameters
+        ----------
+        X, y : the training data.
+        folds : list of (rows, scores)
+            Each split's test rows and their score matrix.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows in the objective.
+        fit_weight : bool, default=False
+            Whether the estimator is fit with ``sample_weight`` too.
+        """
+        X, y = indexable(X, y)
+        y = self._check_y(y)
+        objective, score_args = self._scoring(np.unique(y))
+        weight = self._weight(sample_weight, X)
+        y_codes = objective.coding.encode(y)
+        costs = sample_costs(objective, y_codes, weight, None)
+        kwargs = {"sample_weight": sample_weight} if fit_weight else {}
+        self.estimator_ = clone(self.estimator).fit(X, y, **kwargs)
+        data = (X, y, y_codes, weight, costs, {})
+        return self._fit_rule(objective, score_args, data, folds)
+
     def _search(self, objective, data, rows, scores):
-        rule = self._rule_for(objective, data, rows)
-        order = _coordinate_order(scores, data[2][rows], data[3][rows])
-        return rule, search_offsets(scores, rule, order)
+        X, y, y_codes, weight, costs, score_params = data
+        scorer_data = None
+        if not objective.builtin:
+            scorer_data = (
+                _safe_indexing(X, rows),
+                _safe_indexing(y, rows),
+                _check_method_params(X, score_params, indices=rows),
+                self.n_thresholds,
+            )
+        return tune_rule(
+            objective,
+            y_codes[rows],
+            weight[rows],
+            None if costs is None else costs[rows],
+            scores,
+            scorer_data,
+        )
 
     def _tune(self, objective, data, folds):
         rows = np.concatenate([val for val, _ in folds])
@@ -588,11 +668,7 @@ class ThresholdTunedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
             ``>= best_threshold_``; otherwise the class maximizing the score
             plus its offset.
         """
-        scores = self._rule_scores(X)
-        if self._coding.binary:
-            codes = (scores[:, 1] >= self.best_threshold_).astype(np.intp)
-        else:
-            codes = np.argmax(scores + self._offsets, axis=1)
+        codes = decided_codes(self._rule_scores(X), self._offsets)
         return self._coding.labels[codes]
 
     @available_if(_estimator_has("predict_proba"))

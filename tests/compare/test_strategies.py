@@ -69,7 +69,8 @@ def test_ensembles_and_new_over_samplers_are_strategies():
     )
     assert strategies["EasyEnsembleClassifier"].heavy
     assert not strategies["BalancedRandomForestClassifier"].heavy
-    assert strategies["SVMSMOTE"].heavy and not strategies["KMeansSMOTE"].heavy
+    assert strategies["SVMSMOTE"].heavy
+    assert not strategies["KMeansSMOTE"].heavy
     assert strategies["KMeansSMOTE"].family == "over-sampling"
 
 

@@ -27,11 +27,14 @@ from imbestimators.model_selection import (
     PriorCorrectedClassifier,
     ThresholdTunedClassifier,
 )
+from imbestimators.model_selection._objective import resolve_objective
+from imbestimators.model_selection._response import rule_scores
 from imbestimators.model_selection._strategy_eval import (
     MIN_ROWS_PER_FOLD,
     DecisionScorer,
     class_floor,
     class_permutations,
+    cross_fitted_scores,
     halving_schedule,
     nested_subsample,
 )
@@ -394,6 +397,139 @@ def test_decision_wraps_candidates_and_scores_its_objective(data):
     assert search.best_estimator_.objective == "f1"
     tuned = search.best_estimator_
     assert DecisionScorer()(tuned, X, y) == pytest.approx(f1_score(y, tuned.predict(X)))
+
+
+def _out_of_fold(X, y, splits, coding):
+    """Each split's test rows and the score matrix of a model fit on its train."""
+    folds = []
+    for train, test in splits:
+        model = LogisticRegression().fit(X[train], y[train])
+        folds.append((test, rule_scores(model, X[test], "predict_proba", coding)))
+    return folds
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_cross_fitted_rule_is_tuned_on_the_other_splits(n_classes):
+    """Check each split's score against a ThresholdTunedClassifier fit on the
+    other splits alone: same models, same pooled scores, so the same rule."""
+    X, y = make_classification(
+        n_samples=600,
+        n_features=6,
+        n_informative=4,
+        n_classes=n_classes,
+        weights=[0.8, 0.15][: n_classes - 1],
+        random_state=1,
+    )
+    splits = list(StratifiedKFold(4, shuffle=True, random_state=0).split(X, y))
+    template = ThresholdTunedClassifier(LogisticRegression(), objective="f1")
+    classes = np.unique(y)
+    found = resolve_objective(template, classes, False)
+    coding = found.coding
+    values = cross_fitted_scores(_out_of_fold(X, y, splits, coding), found, y, None)
+    for k, (_, test) in enumerate(splits):
+        others = [s for j, s in enumerate(splits) if j != k]
+        tuned = clone(template).set_params(cv=others).fit(X, y)
+        # the tuner's own final model saw split k; the rule is what counts
+        scores = rule_scores(
+            LogisticRegression().fit(X[splits[k][0]], y[splits[k][0]]),
+            X[test],
+            "predict_proba",
+            coding,
+        )
+        if n_classes == 2:
+            predicted = coding.labels[(scores[:, 1] >= tuned.best_threshold_) * 1]
+            expected = f1_score(y[test], predicted)
+        else:
+            predicted = coding.labels[np.argmax(scores + tuned.class_offsets_, axis=1)]
+            expected = f1_score(y[test], predicted, average="macro")  # its "f1"
+        assert values[k] == pytest.approx(expected)
+
+
+def test_cross_fitted_rule_leaves_out_the_rows_it_scores():
+    """Check that repeated splits never tune split k's rule on k's own rows: a
+    split's value does not change when another repeat's scores of k's rows are
+    replaced by perfect ones."""
+    X, y = make_classification(n_samples=400, weights=[0.85], random_state=2)
+    splits = list(
+        RepeatedStratifiedKFold(n_splits=4, n_repeats=2, random_state=0).split(X, y)
+    )
+    template = ThresholdTunedClassifier(LogisticRegression(), objective="f1")
+    found = resolve_objective(template, np.unique(y), False)
+    folds = _out_of_fold(X, y, splits, found.coding)
+    before = cross_fitted_scores(folds, found, y, None)
+    test0 = splits[0][1]
+    leaked = []
+    for j, (rows, scores) in enumerate(folds):
+        scores = scores.copy()
+        if j >= 4:  # the other repeat: its scores of split 0's rows become labels
+            mine = np.isin(rows, test0)
+            scores[mine, 1] = 10.0 * y[rows[mine]]
+        leaked.append((rows, scores))
+    after = cross_fitted_scores(leaked, found, y, None)
+    assert after[0] == before[0]
+    assert after[1:4] != before[1:4]  # the change does reach other splits
+
+
+def test_cross_fitted_rule_skips_failed_splits():
+    """Check that a failed split is NaN and the others tune without it."""
+    X, y = make_classification(n_samples=300, weights=[0.8], random_state=3)
+    splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    template = ThresholdTunedClassifier(LogisticRegression(), objective="f1")
+    found = resolve_objective(template, np.unique(y), False)
+    folds = _out_of_fold(X, y, splits, found.coding)
+    folds[1] = (folds[1][0], None)
+    values = cross_fitted_scores(folds, found, y, None)
+    assert np.isnan(values[1])
+    assert np.isfinite([values[0], values[2]]).all()
+    alone = cross_fitted_scores([folds[0], folds[2]], found, y, None)
+    assert [values[0], values[2]] == alone
+
+
+def test_decision_rule_is_cross_fitted_on_the_search_splits(data):
+    """Check that decision='f1' fits each candidate once per split (no inner
+    cv), and that the winner's rule is the one a ThresholdTunedClassifier
+    fit on the last rung's splits finds."""
+    X, y = data
+    events = []
+    search = _search(
+        strategies=["none", "class_weight=balanced"],
+        decision="f1",
+        search="exhaustive",
+        callback=events.append,
+    ).fit(X, y)
+    assert len(events) == 2 * search.n_splits_
+    assert all(np.isnan(e["score"]) for e in events)
+    best = search.best_estimator_
+    assert isinstance(best.cv, RepeatedStratifiedKFold)
+    again = clone(best).fit(X, y)
+    assert again.best_threshold_ == best.best_threshold_
+    np.testing.assert_array_equal(again.predict(X), best.predict(X))
+    # split scores are those of the search's rule, not of each fold's own
+    split = search.cv_results_["split0_test_score"][search.best_index_]
+    assert 0 < split <= 1
+
+
+def test_decision_with_its_own_cv_tunes_inside_every_fit(data):
+    """Check that a decision dict with cv keeps the nested tuning."""
+    X, y = data
+    events = []
+    search = _search(
+        strategies=["none"],
+        decision={"objective": "f1", "cv": 2},
+        search="exhaustive",
+        callback=events.append,
+    ).fit(X, y)
+    assert search.best_estimator_.cv == 2
+    assert np.isfinite([e["score"] for e in events]).all()
+
+
+def test_decision_with_one_split_tunes_inside_every_fit(data):
+    """Check that a single given split (nothing to cross-fit on) falls back to
+    the nested tuning with 3 folds."""
+    X, y = data
+    one = StratifiedShuffleSplit(n_splits=1, test_size=0.3, random_state=0)
+    search = _search(strategies=["none"], decision="f1", cv=one).fit(X, y)
+    assert search.best_estimator_.cv == 3
 
 
 def test_decision_candidates_also_compete_untuned(data):
