@@ -42,7 +42,9 @@ seeds), so the tables compare the two versions of the search directly.
 Scored on each outer test fold: PR-AUC (average precision of the positive
 class's probability) and F1 of ``predict``. Printed per classifier and metric:
 the mean score over data sets, the mean rank of every method (rank within a
-data set of its mean over the outer folds, ties averaged; rank 1 is best), the
+data set of its mean over the outer folds, ties averaged; rank 1 is best) with
+Friedman's test of equal ranks and the Nemenyi critical difference (the gap in
+mean rank below which two methods cannot be told apart on these data sets), the
 wins/ties/losses of each search variant against each fixed strategy (a tie
 when the corrected resampled t-test of Nadeau and Bengio over the outer folds,
 two-sided at alpha=0.05, finds no difference), and the data sets where a
@@ -55,6 +57,11 @@ the search's own ``candidates_`` with its model builder, as the values of the
 one step of a Pipeline (``param_grid={'model': [candidate models]}``), with
 the splits of the search's last rung (5 folds x n_repeats), the same scorer
 and ``n_jobs``; both on all rows, best of ``--timing-repeats``.
+
+``--search-params '{"compete_untuned": true}'`` passes extra parameters to
+both searches, and ``--max-rows N`` cuts every data set to a stratified
+subsample of N rows before the outer folds (to study small data on the data
+sets kept apart for choosing defaults); give each variant its own cache.
 
 With ``--cache FILE`` every outer fold's result is appended to FILE as one
 JSON line as soon as it is done, and a later run with the same FILE skips the
@@ -79,6 +86,7 @@ from sklearn.metrics import average_precision_score, f1_score
 from sklearn.model_selection import (
     GridSearchCV,
     RepeatedStratifiedKFold,
+    train_test_split,
 )
 from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.preprocessing import StandardScaler
@@ -146,29 +154,39 @@ def fixed_models(est, seed):
     }
 
 
-def all_models(est, seed):
+def all_models(est, seed, search_params=None):
+    extra = search_params or {}
     searches = {
-        "search(AP)": ImbalanceStrategySearchCV(clone(est), random_state=seed),
+        "search(AP)": ImbalanceStrategySearchCV(clone(est), random_state=seed, **extra),
         "search(F1)": ImbalanceStrategySearchCV(
-            clone(est), decision="f1", random_state=seed
+            clone(est), decision="f1", random_state=seed, **extra
         ),
     }
     return {**searches, **fixed_models(est, seed)}
 
 
-def load(name):
+def load(name, max_rows=None):
+    """A data set, or a stratified subsample of ``max_rows`` of its rows (seed 0)."""
     X, y, nominal = _keel.load(name)
-    return _keel.numeric(X, nominal), y
+    X = _keel.numeric(X, nominal)
+    if max_rows is None or max_rows >= len(y):
+        return X, y
+    rows, _ = train_test_split(
+        np.arange(len(y)), train_size=max_rows, stratify=y, random_state=0
+    )
+    rows = np.sort(rows)
+    return X[rows], y[rows]
 
 
-def run_fold(task, hgb_max_iter):
+def run_fold(task, hgb_max_iter, options):
     """Fit every method on one outer training fold; score it on the test fold."""
     clf, name, repeat, fold, train, test = task
     warnings.simplefilter("ignore")  # convergence and failed-candidate noise
-    X, y = load(name)
+    X, y = load(name, options["max_rows"])
     seed = 1000 * repeat + fold
     out = {"clf": clf, "dataset": name, "repeat": repeat, "fold": fold}
-    for method, model in all_models(classifier(clf, hgb_max_iter), seed).items():
+    models = all_models(classifier(clf, hgb_max_iter), seed, options["search_params"])
+    for method, model in models.items():
         start = time.perf_counter()
         model.fit(X[train], y[train])
         fit_time = time.perf_counter() - start
@@ -240,13 +258,13 @@ def _chosen(params):
     return label
 
 
-def outer_tasks(datasets, classifiers, repeats):
+def outer_tasks(datasets, classifiers, repeats, max_rows=None):
     """(clf, data set, repeat, fold, train, test), repeat-major, small data first."""
     tasks = []
     cv = RepeatedStratifiedKFold(n_splits=N_SPLITS, n_repeats=repeats, random_state=0)
     splits = {}
     for name in datasets:
-        X, y = load(name)
+        X, y = load(name, max_rows)
         splits[name] = list(cv.split(X, y))
     # RepeatedStratifiedKFold draws repeat r's folds the same whatever
     # n_repeats is, so a run with more repeats extends a cached one
@@ -276,7 +294,9 @@ def run(args):
     done = {(r["clf"], r["dataset"], r["repeat"], r["fold"]) for r in results}
     tasks = [
         t
-        for t in outer_tasks(args.datasets, args.classifiers, args.repeats)
+        for t in outer_tasks(
+            args.datasets, args.classifiers, args.repeats, args.max_rows
+        )
         if t[:4] not in done
     ]
     print(
@@ -284,8 +304,9 @@ def run(args):
         flush=True,
     )
     start = time.perf_counter()
+    options = {"max_rows": args.max_rows, "search_params": args.search_params}
     outputs = Parallel(n_jobs=args.n_jobs, return_as="generator_unordered")(
-        delayed(run_fold)(t, args.hgb_max_iter) for t in tasks
+        delayed(run_fold)(t, args.hgb_max_iter, options) for t in tasks
     )
     for i, out in enumerate(outputs, start=1):
         out["hgb_max_iter"] = args.hgb_max_iter
@@ -372,6 +393,24 @@ def mean_ranks(table, metric, methods):
     return means.mean(axis=0), ranks.mean(axis=0)
 
 
+def friedman_p(table, metric, methods):
+    """p-value of Friedman's test that the methods' ranks over data sets are equal."""
+    means = np.array([[table[n][m][metric].mean() for m in methods] for n in table])
+    if len(means) < 2:
+        return float("nan")
+    return float(stats.friedmanchisquare(*means.T).pvalue)
+
+
+def nemenyi_cd(n_methods, n_datasets, alpha=ALPHA):
+    """The critical difference of mean ranks (Nemenyi test; Demsar, JMLR 2006).
+
+    Two methods' mean ranks over ``n_datasets`` differ significantly only when
+    they are more than this apart: the smallest gap the benchmark can resolve.
+    """
+    q = stats.studentized_range.ppf(1 - alpha, n_methods, np.inf) / np.sqrt(2)
+    return float(q * np.sqrt(n_methods * (n_methods + 1) / (6 * n_datasets)))
+
+
 def report(table, clf):
     lines = []
     names = list(table)
@@ -391,9 +430,11 @@ def report(table, clf):
                 for m, r in sorted(zip((search, *FIXED), r5), key=lambda x: x[1])
             )
             best = "BEST" if r5[0] == r5.min() else "not best"
+            p_value = friedman_p(table, metric, (search, *FIXED))
             lines.append(
                 f"  ranks of 5, {search} (mean {avg5[0]:.4f}) + fixed: {order}"
-                f"  [{best}]"
+                f"  [{best}; Friedman p={p_value:.2f}, Nemenyi CD "
+                f"{nemenyi_cd(5, len(names)):.2f}]"
             )
         lines.append("  wins/ties/losses of the search (corrected t-test, 0.05):")
         for search in like:
@@ -554,6 +595,18 @@ def parse_args(argv=None):
     )
     parser.add_argument("--timing-repeats", type=int, default=1)
     parser.add_argument("--timing-only", action="store_true")
+    parser.add_argument(
+        "--search-params",
+        type=json.loads,
+        default={},
+        help="JSON dict of extra parameters of both searches (use another --cache)",
+    )
+    parser.add_argument(
+        "--max-rows",
+        type=int,
+        help="each data set cut to a stratified subsample of this many rows "
+        "(seed 0), to study small data on larger sets (use another --cache)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.datasets = args.datasets or smallest(_keel.NUMERIC, 3)
