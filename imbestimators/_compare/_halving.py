@@ -2,11 +2,13 @@
 
 compare's strategies are whole pipelines (threshold tuning, prior correction,
 networks that replace the classifier), and its table shows several metrics per
-fold, which :class:`~imbestimators.model_selection.ImbalanceStrategySearchCV`
-does not record yet. So compare runs the search's plan with its own folds:
-the same ratio candidates (:func:`draw_candidates`), the same rungs
-(:func:`halving_schedule`) and the same nested, stratified subsamples
-(:func:`nested_subsample`), and scores every candidate of a rung with
+fold with every fold's warnings, which
+:class:`~imbestimators.model_selection.ImbalanceStrategySearchCV` does not
+record. So compare runs the search's engine with its own scoring: the same
+ratio candidates (:func:`draw_candidates`), the same rungs
+(:func:`halving_schedule`), the same halving loop over the same nested,
+stratified subsamples (:func:`successive_halving`), and it scores every
+candidate of a rung with
 :func:`~imbestimators._compare._evaluate.cross_validate_strategies`.
 """
 
@@ -25,7 +27,7 @@ from imbestimators.model_selection._strategy_eval import (
     class_floor,
     class_permutations,
     halving_schedule,
-    nested_subsample,
+    successive_halving,
 )
 from imbestimators.model_selection._strategy_space import (
     draw_candidates,
@@ -214,15 +216,10 @@ def halving_cross_validate(
         The last one has every row.
     """
     rows_per_rung, alive_plan = plan(strategies, y, n_splits=n_splits, factor=factor)
-    permutations = class_permutations(y, check_random_state(random_state))
-    floor = _floor(y, n_splits)
     folds = _folds_per_rung(len(rows_per_rung), n_splits, n_repeats)
-    rungs, alive = [], list(strategies)
-    for iteration, n_rows in enumerate(rows_per_rung):
-        last = iteration == len(rows_per_rung) - 1
-        rows = (
-            np.arange(len(y)) if last else nested_subsample(permutations, n_rows, floor)
-        )
+    rungs = []
+
+    def evaluate(iteration, alive, rows, last):
         if progress is not None:
             _replan(progress, rungs, alive, rows, (rows_per_rung, alive_plan, folds))
             progress.stage = f"rung {iteration + 1}/{len(rows_per_rung)}"
@@ -245,8 +242,16 @@ def halving_cross_validate(
                 # test rows of a subsample: not rows of the data, no plots
                 result.test = result.score = None
         rungs.append(Rung(len(rows), list(alive), results))
-        if not last:
-            alive = _promote(alive, results, ranking, factor)
+        return results
+
+    successive_halving(
+        rows_per_rung,
+        class_permutations(y, check_random_state(random_state)),
+        _floor(y, n_splits),
+        strategies,
+        evaluate,
+        lambda alive, results: _promote(alive, results, ranking, factor),
+    )
     return rungs
 
 

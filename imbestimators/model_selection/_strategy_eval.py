@@ -34,6 +34,7 @@ __all__ = [
     "make_selection_scorer",
     "nested_subsample",
     "raise_all_failed",
+    "successive_halving",
 ]
 
 # scorers of the positive class: their pos_label is set from the data, so that
@@ -293,6 +294,48 @@ def halving_schedule(class_counts, n_candidates, *, factor, min_resources, floor
     required = 1 + math.floor(math.log(n_candidates, factor) + 1e-9)
     n_rungs = max(1, min(possible, required))
     return [math.ceil(n_samples / factor ** (n_rungs - 1 - i)) for i in range(n_rungs)]
+
+
+def successive_halving(rungs, permutations, floor, candidates, evaluate, promote):
+    """Run successive halving over ``candidates``: the loop of the search and
+    of ``imbestimators compare``, which differ only in how they score a rung.
+
+    Parameters
+    ----------
+    rungs : list of int
+        Rows of each rung (:func:`halving_schedule`); the last has every row.
+    permutations : list of ndarray
+        :func:`class_permutations` of the labels: the rows of every subsample.
+    floor : int
+        Rows a class keeps in a subsample (:func:`class_floor`).
+    candidates : list
+        What is halved (indices, strategies).
+    evaluate : callable
+        ``evaluate(iteration, alive, rows, last)`` scores the candidates
+        ``alive`` on the rows ``rows`` (sorted indices; ``last`` when they
+        are every row) and returns the rung's results.
+    promote : callable
+        ``promote(alive, results)``: the candidates that go on.
+
+    Returns
+    -------
+    list of (iteration, rows, alive, results)
+    """
+    n_samples = sum(len(p) for p in permutations)
+    alive = list(candidates)
+    history = []
+    for iteration, n_rows in enumerate(rungs):
+        last = iteration == len(rungs) - 1
+        rows = (
+            np.arange(n_samples)
+            if last
+            else nested_subsample(permutations, n_rows, floor)
+        )
+        results = evaluate(iteration, alive, rows, last)
+        history.append((iteration, rows, alive, results))
+        if not last:
+            alive = promote(alive, results)
+    return history
 
 
 def class_permutations(y, rng):

@@ -31,8 +31,8 @@ from imbestimators.model_selection._strategy_eval import (
     fit_and_score,
     halving_schedule,
     make_selection_scorer,
-    nested_subsample,
     raise_all_failed,
+    successive_halving,
 )
 from imbestimators.model_selection._strategy_space import (
     build_candidate,
@@ -661,29 +661,32 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         baseline = [
             i for i, c in enumerate(candidates) if specs[c["strategy"]].kind == "none"
         ]
-        alive = list(range(len(candidates)))
-        history = []
-        for iteration, n_rows in enumerate(rungs):
-            last = iteration == len(rungs) - 1
-            rows = (
-                np.arange(len(y))
-                if last
-                else nested_subsample(permutations, n_rows, floor)
-            )
+
+        def evaluate(iteration, alive, rows, last):
             context = (X, y, weight, scorer, fit_weight, iteration)
             rung_cv = last_cv if last else cv
             results, splits = self._evaluate(
                 models, candidates, alive, rows, rung_cv, context
             )
-            history.append((iteration, len(rows), results, splits))
             if self.verbose:
                 print(
                     f"{type(self).__name__}: rung {iteration}, {len(alive)} "
                     f"candidates on {len(rows)} rows"
                 )
-            if not last:
-                alive = self._promote(alive, results, baseline)
-        return history
+            return results, splits
+
+        history = successive_halving(
+            rungs,
+            permutations,
+            floor,
+            range(len(candidates)),
+            evaluate,
+            lambda alive, out: self._promote(alive, out[0], baseline),
+        )
+        return [
+            (iteration, len(rows), results, splits)
+            for iteration, rows, _, (results, splits) in history
+        ]
 
     def _last_rung_cv(self, cv, rng):
         """The splits of the last rung: ``cv`` repeated ``n_repeats`` times.
