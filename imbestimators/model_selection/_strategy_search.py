@@ -477,7 +477,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             )
         return y, classes
 
-    def _decision_params(self, classes):
+    def _decision_params(self, y, classes):
         """ThresholdTunedClassifier parameters of ``decision``, checked."""
         decision = self.decision
         if decision is None:
@@ -505,15 +505,21 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         template = ThresholdTunedClassifier(self.estimator, **params)
         template._validate_params()
         objective = resolve_objective(template, classes, False)
-        if "cv" not in params and not (objective.builtin and self._splits_to_cross()):
+        if "cv" not in params and not (
+            objective.builtin and self._splits_to_cross(y)
+        ):
             params["cv"] = _DECISION_CV
         return params
 
-    def _splits_to_cross(self):
+    def _splits_to_cross(self, y):
         """Whether every rung has several splits, for cross-fitted rules."""
         if isinstance(self.cv, Integral) or self._n_repeats() > 1:
             return True
-        return check_cv(self.cv).get_n_splits() > 1
+        if hasattr(self.cv, "split"):
+            return self.cv.get_n_splits(np.zeros((len(y), 1)), y) > 1
+        # a list of splits; an iterator, which only the search may read, is
+        # tuned nested
+        return hasattr(self.cv, "__len__") and len(self.cv) > 1
 
     def _cross_fitted(self, decision, classes):
         """The out-of-fold scorer and objective of a cross-fitted rule, or None.
@@ -781,7 +787,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             None if sample_weight is None else _check_sample_weight(sample_weight, X)
         )
         self._check_repeats()
-        decision = self._decision_params(classes)
+        decision = self._decision_params(y, classes)
         self._crossfit = self._cross_fitted(decision, classes)
         specs = {
             s.name: s

@@ -523,6 +523,19 @@ def test_decision_with_its_own_cv_tunes_inside_every_fit(data):
     assert np.isfinite([e["score"] for e in events]).all()
 
 
+def test_decision_with_given_splits(data):
+    """Check that a list of splits is cross-fitted, and that an iterator of
+    splits (readable once) is tuned nested and still used whole."""
+    X, y = data
+    splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    listed = _search(strategies=["none"], decision="f1", cv=splits).fit(X, y)
+    assert listed.best_estimator_.cv is not None
+    assert listed.best_estimator_.cv != 3
+    once = _search(strategies=["none"], decision="f1", cv=iter(splits)).fit(X, y)
+    assert once.best_estimator_.cv == 3
+    assert once.n_splits_ == 3
+
+
 def test_decision_with_one_split_tunes_inside_every_fit(data):
     """Check that a single given split (nothing to cross-fit on) falls back to
     the nested tuning with 3 folds."""
