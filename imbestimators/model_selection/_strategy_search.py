@@ -505,9 +505,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         template = ThresholdTunedClassifier(self.estimator, **params)
         template._validate_params()
         objective = resolve_objective(template, classes, False)
-        if "cv" not in params and not (
-            objective.builtin and self._splits_to_cross(y)
-        ):
+        if "cv" not in params and not (objective.builtin and self._splits_to_cross(y)):
             params["cv"] = _DECISION_CV
         return params
 
