@@ -257,7 +257,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         doubled space also makes the winner's score more optimistic, and on
         the KEEL sets we chose the defaults on it did not help on average.
         Not done when ``decision`` has a ``constraint`` (an untuned rule
-        cannot honour it).
+        cannot honour it), nor by ``search='optuna'``.
 
     refit : bool, default=True
         Whether to refit the chosen candidate on all rows as
