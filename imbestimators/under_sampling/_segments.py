@@ -353,13 +353,13 @@ def nearest_through_segments(X, rows, other, segments, nearest_plain):
         best_sq = _exact_sq(X, rows, ties[:, 0])
         owner, column = np.nonzero(ties >= 0)
         parts.append((owner, ties[owner, column]))
-    anchors = _AnchorProducts(X, segments)
+    products = _AnchorProducts(X, segments)
     # the blocks' products (query rows x anchors) stay small on every thread
     n_block = int(np.clip(_BLOCK_ENTRIES // len(segments.anchors), 1, _BLOCK))
 
     def candidates_of_block(start):
         block = np.arange(start, min(start + n_block, len(rows)))
-        owner, found = _segment_candidates(anchors, rows[block], best_sq[block])
+        owner, found = _segment_candidates(products, rows[block], best_sq[block])
         return block[owner], found
 
     parts.extend(_map_threads(candidates_of_block, range(0, len(rows), n_block)))
@@ -397,17 +397,17 @@ class _AnchorProducts:
 class _BlockProducts:
     """``_AnchorProducts`` of one block of query rows."""
 
-    def __init__(self, anchors, query_rows):
-        self.segments = anchors.segments
-        self.quarter = anchors.quarter
-        self.e_max = anchors.e_max
-        Q = anchors.X[query_rows].astype(np.float64)
+    def __init__(self, products, query_rows):
+        self.segments = products.segments
+        self.quarter = products.quarter
+        self.e_max = products.e_max
+        Q = products.X[query_rows].astype(np.float64)
         self.q_norms = np.einsum("ij,ij->i", Q, Q)
-        self.shifted = Q @ anchors.aug[:-1]
-        self.shifted += anchors.aug[-1]
+        self.shifted = Q @ products.aug[:-1]
+        self.shifted += products.aug[-1]
         # float64 rounding of the product (Higham, ch. 3), widened
         unit = (2 * Q.shape[1] + 16) * np.finfo(np.float64).eps
-        self.error = unit * (self.q_norms + anchors.max_norm)
+        self.error = unit * (self.q_norms + products.max_norm)
 
     def at(self, owner, anchor):
         """Lower and upper bounds on ``A`` at the pairs ``(owner, anchor)``."""
@@ -417,7 +417,7 @@ class _BlockProducts:
         return np.maximum(value - error, 0), value + error
 
 
-def _segment_candidates(anchors, query_rows, best_sq):
+def _segment_candidates(products, query_rows, best_sq):
     """Rows on segments that may be nearer to each query row than ``best_sq``.
 
     Three screens, each with exact bounds: anchors (a row on a segment of
@@ -425,50 +425,50 @@ def _segment_candidates(anchors, query_rows, best_sq):
     (the distance to the whole segment), then rows; the upper bounds of the
     rows on the nearest anchor's segments first tighten the threshold.
     """
-    segments = anchors.segments
-    anchors = anchors.block(query_rows)
-    shifted = anchors.shifted
+    segments = products.segments
+    block = products.block(query_rows)
+    shifted = block.shifted
     n_query = len(query_rows)
     limit = np.sqrt(best_sq) * (1 + _MARGIN)
-    near = np.argmin(shifted + anchors.quarter, axis=1)
+    near = np.argmin(shifted + block.quarter, axis=1)
     owner, seg, _ = _anchor_segs(np.arange(n_query), near, segments)
-    _, _, t = _segment_low(anchors, owner, seg)
+    _, t = _segment_low(block, owner, seg)
     # the rows on either side of the segment's nearest point
     after = np.searchsorted(segments.seg_key, 2 * seg + t)
     for position in (after - 1, after):
         position = np.clip(
             position, segments.seg_start[seg], segments.seg_start[seg + 1] - 1
         )
-        np.minimum.at(limit, owner, _row_bounds(anchors, owner, position)[1])
+        np.minimum.at(limit, owner, _row_bounds(block, owner, position)[1])
     # anchors: (1 - t) A + t B - t (1 - t) l >= min(A, B) - l / 4 for the
     # point p of a row s, and d(x, s) >= d(x, p) - e
-    reach = (limit + anchors.e_max) ** 2 * (1 + _MARGIN) + anchors.error
-    screen = shifted < (reach - anchors.q_norms)[:, None]
+    reach = (limit + block.e_max) ** 2 * (1 + _MARGIN) + block.error
+    screen = shifted < (reach - block.q_norms)[:, None]
     owner, anchor = np.nonzero(screen)
     owner, seg, anchor = _anchor_segs(owner, anchor, segments)
     # a segment with both ends screened in is kept once, from its first end
     ia = segments.seg_ia[seg]
     keep = (ia == anchor) | ~np.take(screen, owner * screen.shape[1] + ia)
     owner, seg = owner[keep], seg[keep]
-    low, _, _ = _segment_low(anchors, owner, seg)
+    low, _ = _segment_low(block, owner, seg)
     close = low <= limit[owner]
     owner, position = _expand(owner[close], seg[close], segments.seg_start)
-    low, high = _row_bounds(anchors, owner, position)
+    low, high = _row_bounds(block, owner, position)
     np.minimum.at(limit, owner, high)
     close = low <= limit[owner]
     return owner[close], segments.rows[position[close]]
 
 
-def _segment_low(anchors, owner, seg):
+def _segment_low(block, owner, seg):
     """Lower bound on the distance of query ``owner`` to the rows of segment ``seg``.
 
-    The combination is convex in the step: its lowest point over the steps of
-    the segment's rows. Returns the bound, its upper twin (unused: infinite)
-    and the step.
+    ``block`` holds the query rows' products (:class:`_BlockProducts`). The
+    combination is convex in the step: its lowest point over the steps of the
+    segment's rows. Returns the bound and the step.
     """
-    segments = anchors.segments
-    sq_a = anchors.at(owner, segments.seg_ia[seg])
-    sq_b = anchors.at(owner, segments.seg_ib[seg])
+    segments = block.segments
+    sq_a = block.at(owner, segments.seg_ia[seg])
+    sq_b = block.at(owner, segments.seg_ib[seg])
     length = segments.seg_sq[seg]
     seg_sq = (length * (1 - _MARGIN), length * (1 + _MARGIN))
     t = np.clip(
@@ -476,10 +476,10 @@ def _segment_low(anchors, owner, seg):
         segments.seg_t0[seg],
         segments.seg_t1[seg],
     )
-    low, high = _distance_bounds(
+    low, _ = _distance_bounds(
         _combined(t, sq_a, sq_b, seg_sq)[0], np.inf, segments.seg_e[seg]
     )
-    return low, high, t
+    return low, t
 
 
 def _anchor_segs(owner, anchor, segments):
@@ -492,15 +492,15 @@ def _anchor_segs(owner, anchor, segments):
     return owner, segments.anchor_segs[index], np.repeat(anchor, counts)
 
 
-def _row_bounds(anchors, owner, position):
+def _row_bounds(block, owner, position):
     """Bounds on the distance of query ``owner`` to the row at ``position``."""
-    segments = anchors.segments
+    segments = block.segments
     seg = segments.seg_of[position]
     length = segments.seg_sq[seg]
     low, high = _combined(
         segments.t[position],
-        anchors.at(owner, segments.seg_ia[seg]),
-        anchors.at(owner, segments.seg_ib[seg]),
+        block.at(owner, segments.seg_ia[seg]),
+        block.at(owner, segments.seg_ib[seg]),
         (length * (1 - _MARGIN), length * (1 + _MARGIN)),
     )
     return _distance_bounds(low, high, segments.e[position])
