@@ -867,13 +867,8 @@ def test_draw_candidates_crosses_ratios_and_prior_options():
     assert all(c["ratio"] is None for c in candidates if c["strategy"] != "SMOTE")
 
 
-def test_optuna_search_with_a_stub_module(data, monkeypatch):
-    """Check the Optuna wiring with a stand-in optuna whose sampler is random.
-
-    Only our side is tested: trials ask for the ratio in its range and every
-    trial becomes a row of cv_results_ (optuna is not installed here).
-    """
-    asked = []
+def _stub_optuna(monkeypatch, asked):
+    """A stand-in optuna whose sampler is random, recording what trials ask."""
 
     class Trial:
         def __init__(self, rng):
@@ -893,11 +888,36 @@ def test_optuna_search_with_a_stub_module(data, monkeypatch):
     stub.samplers = types.SimpleNamespace(TPESampler=lambda seed: None)
     stub.create_study = lambda direction, sampler: Study()
     monkeypatch.setitem(sys.modules, "optuna", stub)
+
+
+def test_optuna_search_with_a_stub_module(data, monkeypatch):
+    """Check the Optuna wiring with a stand-in optuna whose sampler is random.
+
+    Only our side is tested: trials ask for the ratio in its range and every
+    trial becomes a row of cv_results_ (optuna is not installed here).
+    """
+    asked = []
+    _stub_optuna(monkeypatch, asked)
     search = _search(search="optuna", n_candidates=3).fit(*data)
     assert len(search.cv_results_["params"]) == 1 + 1 + 3
     assert [a[0] for a in asked] == ["ratio"] * 3
     assert all(a[3] for a in asked)
     assert search.best_strategy_ in SMALL
+
+
+def test_optuna_search_cross_fits_the_decision_rule(data, monkeypatch):
+    """Check that Optuna's trials tune their rule on the search's splits too."""
+    _stub_optuna(monkeypatch, [])
+    X, y = data
+    events = []
+    search = _search(
+        search="optuna", n_candidates=2, decision="f1", callback=events.append
+    ).fit(X, y)
+    n_trials = len(search.cv_results_["params"])
+    assert len(events) == n_trials * search.n_splits_  # one fit per split
+    assert set(search.cv_results_["param_threshold"].tolist()) == {"tuned"}
+    best = search.best_estimator_
+    assert clone(best).fit(X, y).best_threshold_ == best.best_threshold_
 
 
 def test_optuna_search_for_real(data):
