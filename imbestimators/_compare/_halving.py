@@ -12,7 +12,6 @@ candidate of a rung with
 :func:`~imbestimators._compare._evaluate.cross_validate_strategies`.
 """
 
-import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -27,6 +26,8 @@ from imbestimators.model_selection._strategy_eval import (
     class_floor,
     class_permutations,
     halving_schedule,
+    kept_candidates,
+    planned_candidates,
     successive_halving,
 )
 from imbestimators.model_selection._strategy_space import (
@@ -128,10 +129,6 @@ def _baseline(strategies):
     return [s.name for s in strategies if s.family == "baseline"]
 
 
-def _kept(n_alive, factor):
-    return max(1, math.ceil(n_alive / factor))
-
-
 def _floor(y, n_splits):
     """Rows a class keeps in a subsample: the search's floor for these folds."""
     return class_floor(RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=1), y)
@@ -151,11 +148,9 @@ def plan(strategies, y, *, n_splits, factor):
         min_resources="auto",
         floor=_floor(y, n_splits),
     )
-    alive = [len(strategies)]
-    for _ in rows[1:]:
-        alive.append(
-            min(alive[-1], _kept(alive[-1], factor) + len(_baseline(strategies)))
-        )
+    alive = planned_candidates(
+        len(strategies), len(rows), factor, len(_baseline(strategies))
+    )
     return rows, alive
 
 
@@ -166,7 +161,9 @@ def _promote(strategies, results, ranking, factor):
     always say that no strategy beats it.
     """
     summaries = rank(strategies, results, [ranking], ranking)
-    best = [s.strategy.name for s in summaries[: _kept(len(strategies), factor)]]
+    best = [
+        s.strategy.name for s in summaries[: kept_candidates(len(strategies), factor)]
+    ]
     keep = set(best) | set(_baseline(strategies))
     return [s for s in strategies if s.name in keep]
 

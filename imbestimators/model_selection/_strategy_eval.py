@@ -31,8 +31,10 @@ __all__ = [
     "cross_fitted_scores",
     "fit_and_score",
     "halving_schedule",
+    "kept_candidates",
     "make_selection_scorer",
     "nested_subsample",
+    "planned_candidates",
     "raise_all_failed",
     "successive_halving",
 ]
@@ -294,6 +296,23 @@ def halving_schedule(class_counts, n_candidates, *, factor, min_resources, floor
     required = 1 + math.floor(math.log(n_candidates, factor) + 1e-9)
     n_rungs = max(1, min(possible, required))
     return [math.ceil(n_samples / factor ** (n_rungs - 1 - i)) for i in range(n_rungs)]
+
+
+def kept_candidates(n_alive, factor):
+    """How many of ``n_alive`` candidates halving promotes: the best ``1 / factor``."""
+    return max(1, math.ceil(n_alive / factor))
+
+
+def planned_candidates(n_candidates, n_rungs, factor, n_baseline):
+    """The candidates of each rung, planned before any fit.
+
+    After the first rung an upper bound: the baseline (``n_baseline``
+    candidates) joins the best ``1 / factor`` unless it is among them.
+    """
+    alive = [n_candidates]
+    for _ in range(n_rungs - 1):
+        alive.append(min(alive[-1], kept_candidates(alive[-1], factor) + n_baseline))
+    return alive
 
 
 def successive_halving(rungs, permutations, floor, candidates, evaluate, promote):

@@ -30,7 +30,9 @@ from imbestimators.model_selection._strategy_eval import (
     cross_fitted_scores,
     fit_and_score,
     halving_schedule,
+    kept_candidates,
     make_selection_scorer,
+    planned_candidates,
     raise_all_failed,
     successive_halving,
 )
@@ -282,7 +284,11 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         ``candidate`` (index into the candidates), ``split``, ``score`` (NaN
         for a cross-fitted decision rule, scored once the rung's splits are
         all in), ``done`` and ``total`` (fits finished and planned in this
-        rung). For progress bars.
+        rung), ``n_rows`` (rows of this rung), ``fits_done`` and
+        ``fits_planned`` (fits finished in all rungs so far, and planned in
+        all rungs before the first fit: an upper bound, as the baseline may
+        join the promoted candidates; None with ``search='optuna'``). For
+        progress bars and time-left estimates.
 
     Attributes
     ----------
@@ -597,6 +603,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         }
         for done, ((c, k, _, _), out) in enumerate(zip(tasks, outputs), start=1):
             score, fit_time, score_time, error, exception = out
+            self._fits_done += 1
             entry = results[c]
             entry["scores"].append(score)
             if c in crossed:
@@ -616,6 +623,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
                         "score": score,
                         "done": done,
                         "total": len(tasks),
+                        "n_rows": len(rows),
+                        "fits_done": self._fits_done,
+                        "fits_planned": self._fits_planned,
                     }
                 )
         for c in crossed:
@@ -665,6 +675,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         baseline = [
             i for i, c in enumerate(candidates) if specs[c["strategy"]].kind == "none"
         ]
+        self._fits_planned = self._planned_fits(rungs, cv, last_cv, len(baseline))
 
         def evaluate(iteration, alive, rows, last):
             context = (X, y, weight, scorer, fit_weight, iteration)
@@ -691,6 +702,16 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             (iteration, len(rows), results, splits)
             for iteration, rows, _, (results, splits) in history
         ]
+
+    def _planned_fits(self, rungs, cv, last_cv, n_baseline):
+        """The fits of every rung, planned before any (an upper bound)."""
+        n_candidates = len(self.candidates_)
+        alive = planned_candidates(n_candidates, len(rungs), self.factor, n_baseline)
+        splits = [
+            (last_cv if i == len(rungs) - 1 else cv).get_n_splits(np.zeros((n, 1)))
+            for i, n in enumerate(rungs)
+        ]
+        return int(sum(a * k for a, k in zip(alive, splits)))
 
     def _last_rung_cv(self, cv, rng):
         """The splits of the last rung: ``cv`` repeated ``n_repeats`` times.
@@ -750,7 +771,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
                 c,
             ),
         )
-        kept = order[: max(1, int(np.ceil(len(alive) / self.factor)))]
+        kept = order[: kept_candidates(len(alive), self.factor)]
         kept += [c for c in baseline if c in alive and c not in kept]
         return sorted(kept)
 
@@ -787,6 +808,8 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         self._check_repeats()
         decision = self._decision_params(y, classes)
         self._crossfit = self._cross_fitted(decision, classes)
+        # for the callback's progress (fits_planned: unknown with Optuna)
+        self._fits_done, self._fits_planned = 0, None
         specs = {
             s.name: s
             for s in resolve_strategies(self.strategies, self.estimator, owner=owner)
@@ -842,7 +865,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         self._select(history, specs)
         if self.refit:
             self._refit((X, y, weight, fit_weight), specs, decision, history)
-        del self._crossfit
+        del self._crossfit, self._fits_done, self._fits_planned
         return self
 
     # -- results and selection -----------------------------------------------

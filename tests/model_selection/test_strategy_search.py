@@ -783,6 +783,15 @@ def test_callback_sees_every_fit(data):
     n_fits = sum(search.n_candidates_[:-1]) * 3 + search.n_candidates_[-1] * 6
     assert len(events) == n_fits
     assert events[-1]["done"] == events[-1]["total"]
+    # progress over all rungs: counted, and planned before the first fit as an
+    # upper bound (the baseline may already be among the promoted)
+    assert [e["fits_done"] for e in events] == list(range(1, n_fits + 1))
+    planned = {e["fits_planned"] for e in events}
+    assert len(planned) == 1
+    later_rungs = len(search.n_resources_) - 1
+    assert n_fits <= planned.pop() <= n_fits + 6 * later_rungs
+    assert next(e["n_rows"] for e in events if e["iter"] == 0) == search.n_resources_[0]
+    assert events[-1]["n_rows"] == len(data[1])
 
 
 def test_every_candidate_failing_raises_the_original_error(data):
@@ -915,6 +924,8 @@ def test_optuna_search_cross_fits_the_decision_rule(data, monkeypatch):
     ).fit(X, y)
     n_trials = len(search.cv_results_["params"])
     assert len(events) == n_trials * search.n_splits_  # one fit per split
+    assert events[-1]["fits_done"] == len(events)
+    assert events[-1]["fits_planned"] is None  # trials are proposed one by one
     assert set(search.cv_results_["param_threshold"].tolist()) == {"tuned"}
     best = search.best_estimator_
     assert clone(best).fit(X, y).best_threshold_ == best.best_threshold_
