@@ -1056,7 +1056,13 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             model = ThresholdTunedClassifier(
                 model, **decision, cv=self._last_cv, random_state=seed
             )
-            folds = history[-1][2][candidate]["folds"]
+            # with a numeric error_score a candidate with a failed split can
+            # win; that split has no scores to tune on
+            folds = [
+                (rows, scores)
+                for rows, scores in history[-1][2][candidate]["folds"]
+                if scores is not None
+            ]
             model._fit_on_folds(X, y, folds, weight, fit_weight)
         else:
             kwargs = {"sample_weight": weight} if fit_weight else {}

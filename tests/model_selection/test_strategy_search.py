@@ -509,6 +509,39 @@ def test_decision_rule_is_cross_fitted_on_the_search_splits(data):
     assert 0 < split <= 1
 
 
+class _FailsWithoutMarkedRow(LogisticRegression):
+    """Fails to fit when the marked row (last feature 999) is not in training."""
+
+    def fit(self, X, y, sample_weight=None):
+        if not np.any(np.asarray(X)[:, -1] == 999):
+            raise ValueError("the marked row is missing")
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_cross_fitted_winner_with_a_failed_split_refits(data):
+    """Check that a numeric error_score lets a candidate with a failed split
+    win, and that its rule is then tuned on the splits that have scores."""
+    X, y = data
+    X = np.c_[X, np.zeros(len(y))]
+    X[0, -1] = 999
+    search = ImbalanceStrategySearchCV(
+        _FailsWithoutMarkedRow(),
+        strategies=["none"],
+        decision="f1",
+        search="exhaustive",
+        cv=3,
+        n_repeats=1,
+        error_score=0.0,
+        random_state=0,
+    )
+    with pytest.warns(Warning, match="failed fits"):
+        search.fit(X, y)
+    splits = [search.cv_results_[f"split{k}_test_score"][0] for k in range(3)]
+    assert sorted(splits)[0] == 0.0
+    assert sorted(splits)[1] > 0
+    assert np.isfinite(search.best_estimator_.best_threshold_)
+
+
 def test_decision_with_its_own_cv_tunes_inside_every_fit(data):
     """Check that a decision dict with cv keeps the nested tuning."""
     X, y = data
