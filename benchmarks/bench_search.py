@@ -16,16 +16,17 @@ loop: ``RepeatedStratifiedKFold(5, n_repeats=--repeats, random_state=0)``,
 the same outer folds for every method. Classifiers:
 ``lr`` (StandardScaler + LogisticRegression(max_iter=1000)) and ``hgb``
 (HistGradientBoostingClassifier(max_iter=--hgb-max-iter, random_state=0); 30
-rounds by default, for time: the searches fit each candidate 5 times, 20 with
-the decision rule, per outer fold).
+rounds by default, for time: the searches fit each candidate 5 times per
+rung, 10 on the last, per outer fold).
 
 Methods, each fit on the outer training fold only:
 
 - ``search(AP)``: ``ImbalanceStrategySearchCV(est, random_state=seed)``, its
   defaults (strategies='auto', scoring='average_precision', halving, cv=5
   with n_repeats=2 on the last rung, select='one_se');
-- ``search(F1)``: the same with ``decision='f1'`` (a tuned threshold on every
-  candidate, candidates ranked on F1);
+- ``search(F1)``: the same with ``decision='f1'`` (a threshold tuned for
+  every candidate, cross-fitted on the search's own splits; candidates ranked
+  on F1);
 - ``none``: the classifier alone;
 - ``balanced``: ``class_weight='balanced'`` (both classifiers take it);
 - ``SMOTE``: our SMOTE before the classifier in our Pipeline (after the scaler
@@ -58,7 +59,9 @@ Timing (``--timing-datasets``): one search fit against one
 the search's own ``candidates_`` with its model builder, as the values of the
 one step of a Pipeline (``param_grid={'model': [candidate models]}``), with
 the splits of the search's last rung (5 folds x n_repeats), the same scorer
-and ``n_jobs``; both on all rows, best of ``--timing-repeats``.
+and ``n_jobs``; both on all rows, best of ``--timing-repeats``. A grid
+search cannot cross-fit a threshold on its own folds: its F1 candidates are
+``ThresholdTunedClassifier(cv=3)`` inside each fit, as a user would write them.
 
 ``--search-params '{"compete_untuned": true}'`` passes extra parameters to
 both searches, and ``--max-rows N`` cuts every data set to a stratified
@@ -121,8 +124,9 @@ OLD = {"search(AP)": "old search(AP)", "search(F1)": "old search(F1)"}
 METRICS = ("pr_auc", "f1")
 N_SPLITS = 5
 ALPHA = 0.05
-# the search's own decision rule for decision='f1' (ImbalanceStrategySearchCV
-# gives ThresholdTunedClassifier 3 folds), for the GridSearchCV of the same space
+# the decision rule of the GridSearchCV of the same space: a grid search
+# cannot cross-fit the threshold on its own folds, so each candidate tunes it
+# by a 3-fold cross-validation of its own (the search's nested fallback)
 _DECISION = {"objective": "f1", "cv": 3, "pos_label": 1}
 
 
@@ -238,14 +242,16 @@ def best_mean(search, X, y):
         s.name: s
         for s in resolve_strategies(search.strategies, search.estimator, owner="")
     }
-    decision = _DECISION if search.decision is not None else None
+    seed = search._seeds[results["candidate"][row]]
     model = build_candidate(
-        search.estimator,
-        specs[params["strategy"]],
-        params,
-        seed=search._seeds[results["candidate"][row]],
-        decision=decision,
+        search.estimator, specs[params["strategy"]], params, seed=seed
     )
+    if params["threshold"] == "tuned":
+        # the search's own refit of a cross-fitted rule: tuned on the
+        # out-of-fold scores of the last rung's splits
+        model = ThresholdTunedClassifier(
+            model, objective="f1", pos_label=1, cv=search._last_cv, random_state=seed
+        )
     return model.fit(X, y)
 
 
