@@ -219,7 +219,10 @@ def fit_and_score(model, X, y, weight, train, test, scorer, fit_weight, error_sc
 
     Returns
     -------
-    score, fit_time, score_time : float
+    score : float, dict or ndarray
+        The score; a dict of scores for a dict of scorers; the score matrix
+        for :class:`OutOfFoldScores`.
+    fit_time, score_time : float
     error : str or None
         The failure's first line, when the fit or the scoring failed and
         ``error_score`` is a number (it is then the score).
@@ -235,14 +238,24 @@ def fit_and_score(model, X, y, weight, train, test, scorer, fit_weight, error_sc
         fit_time = time.perf_counter() - start
         start = time.perf_counter()
         score_kwargs = {} if weight is None else {"sample_weight": weight[test]}
-        score = scorer(fitted, _safe_indexing(X, test), y[test], **score_kwargs)
+        X_test = _safe_indexing(X, test)
+        if isinstance(scorer, dict):  # several metrics
+            score = {
+                name: float(one(fitted, X_test, y[test], **score_kwargs))
+                for name, one in scorer.items()
+            }
+        else:
+            score = scorer(fitted, X_test, y[test], **score_kwargs)
+            # an out-of-fold score matrix (OutOfFoldScores) stays an array
+            score = score if isinstance(score, np.ndarray) else float(score)
         score_time = time.perf_counter() - start
     except Exception as exc:  # one failed candidate must not stop the search
         if error_score == "raise":
             raise
-        return float(error_score), fit_time, score_time, _error_text(exc), exc
-    # an out-of-fold score matrix (OutOfFoldScores) stays an array
-    score = score if isinstance(score, np.ndarray) else float(score)
+        failed = float(error_score)
+        if isinstance(scorer, dict):
+            failed = dict.fromkeys(scorer, failed)
+        return failed, fit_time, score_time, _error_text(exc), exc
     return score, fit_time, score_time, None, None
 
 

@@ -160,11 +160,15 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
           objects, or dicts ``{'strategy': name_or_sampler, 'ratio': r}``
           with ``r`` a ``(low, high)`` range or a list of ratios.
 
-    scoring : str or callable, default="average_precision"
+    scoring : str, callable, list, tuple or dict, default="average_precision"
         What ranks the candidates when ``decision`` is None: a scorer name or
         a callable ``scorer(estimator, X, y)``. Positive-class scorers
         (``'average_precision'``, ``'f1'``, ``'precision'``, ``'recall'``)
-        score ``pos_label``.
+        score ``pos_label``. Several metrics, as in scikit-learn's searches
+        (a list of names, or a dict of names to scorer names or callables),
+        are all recorded in ``cv_results_``; ``refit`` then names the one
+        that ranks, promotes and selects. Not with ``decision``, which ranks
+        on its own objective.
 
     decision : None, str, dict or array-like, default=None
         Adds a :class:`ThresholdTunedClassifier` as the last layer of every
@@ -261,9 +265,11 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         Not done when ``decision`` has a ``constraint`` (an untuned rule
         cannot honour it), nor by ``search='optuna'``.
 
-    refit : bool, default=True
+    refit : bool or str, default=True
         Whether to refit the chosen candidate on all rows as
-        ``best_estimator_``.
+        ``best_estimator_``. With several metrics in ``scoring``, the name of
+        the metric that ranks and selects the candidates (the winner is then
+        refit).
 
     error_score : "raise" or float, default=np.nan
         The score of a candidate whose fit fails (with a
@@ -404,7 +410,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             HasMethods(["fit", "decision_function"]),
         ],
         "strategies": [StrOptions({"auto", "all"}), list, tuple],
-        "scoring": [str, callable],
+        "scoring": [str, callable, list, tuple, dict],
         "decision": [None, str, dict, "array-like"],
         "prior_correction": [StrOptions({"auto"}), "boolean"],
         "search": [StrOptions({"halving", "exhaustive", "optuna"})],
@@ -419,7 +425,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         "n_repeats": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "select": [StrOptions({"one_se", "simplest", "best"})],
         "compete_untuned": ["boolean"],
-        "refit": ["boolean"],
+        "refit": ["boolean", str],
         "error_score": [StrOptions({"raise"}), Real],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
@@ -483,6 +489,68 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             )
         return y, classes
 
+    def _multimetric(self):
+        return isinstance(self.scoring, (list, tuple, dict))
+
+    def _metric_names(self):
+        """The names of the metrics of ``scoring``, or None for one metric."""
+        if not self._multimetric():
+            return None
+        return list(self.scoring)
+
+    def _ranking_key(self):
+        """The suffix of the ``cv_results_`` keys that rank the candidates."""
+        return self.refit if self._multimetric() else "score"
+
+    def _check_scoring(self):
+        owner = type(self).__name__
+        names = self._metric_names()
+        if names is None:
+            if isinstance(self.refit, str):
+                raise ValueError(
+                    f"{owner}: refit={self.refit!r} names a metric, but scoring "
+                    "has one metric; use refit=True or False."
+                )
+            return
+        if self.decision is not None:
+            raise ValueError(
+                f"{owner}: with decision={self.decision!r} the candidates are "
+                "ranked on its objective; scoring with several metrics is only "
+                "used without decision."
+            )
+        if not names or len(set(names)) != len(names):
+            raise ValueError(
+                f"{owner}: scoring needs distinct metric names; got {names}."
+            )
+        if not all(isinstance(n, str) for n in names):
+            raise TypeError(
+                f"{owner}: the metrics of a scoring list must be scorer names "
+                f"(str); use a dict for callables. Got {names}."
+            )
+        if not isinstance(self.refit, str) or self.refit not in names:
+            raise ValueError(
+                f"{owner}: with several metrics, refit must name the one that "
+                f"ranks the candidates, one of {names}; got refit={self.refit!r}."
+            )
+
+    def _selection_scorers(self, classes):
+        """The scorer of ``scoring``, or a dict of them for several metrics."""
+        if not self._multimetric():
+            return make_selection_scorer(
+                self.scoring, self.estimator, classes, self.pos_label
+            )
+        items = (
+            self.scoring.items()
+            if isinstance(self.scoring, dict)
+            else ((name, name) for name in self.scoring)
+        )
+        return {
+            name: make_selection_scorer(
+                scoring, self.estimator, classes, self.pos_label
+            )
+            for name, scoring in items
+        }
+
     def _decision_params(self, y, classes):
         """ThresholdTunedClassifier parameters of ``decision``, checked."""
         decision = self.decision
@@ -545,7 +613,13 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     def _prior_options(self, classes, decision):
         if self.prior_correction != "auto":
             return [False, True] if self.prior_correction else [False]
-        ranking = isinstance(self.scoring, str) and self.scoring in RANKING_SCORERS
+        # the metric that ranks the candidates (refit's, with several)
+        ranks_by = self.scoring
+        if isinstance(ranks_by, dict):
+            ranks_by = ranks_by[self.refit]
+        elif isinstance(ranks_by, (list, tuple)):
+            ranks_by = self.refit
+        ranking = isinstance(ranks_by, str) and ranks_by in RANKING_SCORERS
         if decision is not None or ranking:
             return [False]
         return [False, True]
@@ -605,6 +679,10 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             score, fit_time, score_time, error, exception = out
             self._fits_done += 1
             entry = results[c]
+            if isinstance(score, dict):  # several metrics: refit names the one
+                for name, value in score.items():
+                    entry.setdefault("metrics", {}).setdefault(name, []).append(value)
+                score = score[self.refit]
             entry["scores"].append(score)
             if c in crossed:
                 # the rule's score needs the other splits: known at the end
@@ -806,6 +884,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             None if sample_weight is None else _check_sample_weight(sample_weight, X)
         )
         self._check_repeats()
+        self._check_scoring()
         decision = self._decision_params(y, classes)
         self._crossfit = self._cross_fitted(decision, classes)
         # for the callback's progress (fits_planned: unknown with Optuna)
@@ -833,9 +912,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         scorer = (
             DecisionScorer(ThresholdTunedClassifier(self.estimator, **decision))
             if decision is not None
-            else make_selection_scorer(
-                self.scoring, self.estimator, classes, self.pos_label
-            )
+            else self._selection_scorers(classes)
         )
         fit_weight = self._fit_weight(weight)
         data = (X, y, weight, scorer, fit_weight)
@@ -881,9 +958,6 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         self.n_resources_ = [n for _, n, _, _ in history]
         self.n_candidates_ = [len(results) for _, _, results, _ in history]
         params = [dict(self.candidates_[c]) for _, _, c, _ in rows]
-        # the last rung has n_repeats times more splits: earlier rungs' rows
-        # are NaN in the split columns they do not have, as in no fold at all
-        scores = _padded([entry["scores"] for *_, entry in rows], n_splits)
         results = {
             "iter": np.array([r[0] for r in rows]),
             "n_resources": np.array([r[1] for r in rows]),
@@ -898,12 +972,13 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
                 np.array(values, dtype=object),
                 mask=[v is None for v in values],
             )
-        for k in range(n_splits):
-            results[f"split{k}_test_score"] = scores[:, k]
-        # a failed split (NaN) makes the mean NaN, as in scikit-learn
-        own = [np.asarray(entry["scores"], dtype=float) for *_, entry in rows]
-        results["mean_test_score"] = np.array([s.mean() for s in own])
-        results["std_test_score"] = np.array([s.std() for s in own])
+        names = self._metric_names()
+        for name in names or ["score"]:
+            per_row = [
+                entry["scores"] if names is None else entry["metrics"][name]
+                for *_, entry in rows
+            ]
+            self._store_metric(results, name, per_row, n_splits)
         for what, key in (("fit", "fit_time"), ("score", "score_time")):
             times = [np.asarray(entry[what], dtype=float) for *_, entry in rows]
             results[f"mean_{key}"] = np.array([t.mean() for t in times])
@@ -912,9 +987,23 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             ["; ".join(sorted(set(entry["errors"]))) for *_, entry in rows],
             dtype=object,
         )
-        results["rank_test_score"] = self._ranks(results)
+        for name in names or ["score"]:
+            results[f"rank_test_{name}"] = self._ranks(results, name)
         self.cv_results_ = results
         self._warn_failures(results)
+
+    @staticmethod
+    def _store_metric(results, name, per_row, n_splits):
+        """The split, mean and std columns of one metric."""
+        # the last rung has n_repeats times more splits: earlier rungs' rows
+        # are NaN in the split columns they do not have, as in no fold at all
+        scores = _padded(per_row, n_splits)
+        for k in range(n_splits):
+            results[f"split{k}_test_{name}"] = scores[:, k]
+        # a failed split (NaN) makes the mean NaN, as in scikit-learn
+        own = [np.asarray(values, dtype=float) for values in per_row]
+        results[f"mean_test_{name}"] = np.array([s.mean() for s in own])
+        results[f"std_test_{name}"] = np.array([s.std() for s in own])
 
     def _simplicity(self, params, specs):
         # each layer added on top of the strategy makes it less simple
@@ -925,11 +1014,10 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         )
 
     @staticmethod
-    def _ranks(results):
+    def _ranks(results, name):
         # later rungs first (as HalvingGridSearchCV), then by score; failures last
-        mean = np.where(
-            np.isnan(results["mean_test_score"]), -np.inf, results["mean_test_score"]
-        )
+        mean = results[f"mean_test_{name}"]
+        mean = np.where(np.isnan(mean), -np.inf, mean)
         order = np.lexsort((-mean, -results["iter"]))
         ranks = np.empty(len(order), dtype=np.int32)
         ranks[order] = np.arange(1, len(order) + 1)
@@ -970,7 +1058,8 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         self.best_index_ = int(label.rsplit("#", 1)[1])
         self.best_params_ = dict(results["params"][self.best_index_])
         self.best_strategy_ = self.best_params_["strategy"]
-        self.best_score_ = float(results["mean_test_score"][self.best_index_])
+        key = self._ranking_key()
+        self.best_score_ = float(results[f"mean_test_{key}"][self.best_index_])
         # the row numbers only made the labels unique
         self.selection_reason_ = re.sub(r" #\d+", "", reason)
 
@@ -978,7 +1067,10 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         results = self.cv_results_
         params = results["params"][row]
         folds = np.array(
-            [results[f"split{k}_test_score"][row] for k in range(self.n_splits_)]
+            [
+                results[f"split{k}_test_{self._ranking_key()}"][row]
+                for k in range(self.n_splits_)
+            ]
         )
         return Summary(
             _Named(
@@ -1036,6 +1128,8 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     def _score_name(self):
         if self.decision is not None:
             return "decision objective"
+        if self._multimetric():
+            return self.refit
         return self.scoring if isinstance(self.scoring, str) else "score"
 
     def _refit(self, data, specs, decision, history):
@@ -1160,7 +1254,10 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         """
         self._check_fitted()
         kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
-        return self.scorer_(self.best_estimator_, X, y, **kwargs)
+        scorer = self.scorer_
+        if isinstance(scorer, dict):
+            scorer = scorer[self.refit]
+        return scorer(self.best_estimator_, X, y, **kwargs)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

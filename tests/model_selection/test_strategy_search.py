@@ -808,6 +808,62 @@ def test_string_labels_score_the_greater_label(data):
     assert search.best_score_ == pytest.approx(numeric.best_score_)
 
 
+def test_several_metrics_are_recorded_and_refit_ranks(data):
+    """Check that a list of metrics gives each its columns, equal to a search
+    with that metric alone, and that the refit metric ranks and selects."""
+    X, y = data
+    # the same candidates for every scoring (prior correction is only tried
+    # for metrics a monotone change can move)
+    params = {"search": "exhaustive", "strategies": SMALL, "prior_correction": False}
+    both = _search(scoring=["average_precision", "f1"], refit="f1", **params)
+    both.fit(X, y)
+    results = both.cv_results_
+    assert "mean_test_score" not in results
+    for name in ("average_precision", "f1"):
+        alone = _search(scoring=name, **params).fit(X, y).cv_results_
+        for key in ("split0_test", "mean_test", "std_test", "rank_test"):
+            np.testing.assert_array_equal(
+                results[f"{key}_{name}"], alone[f"{key}_score"]
+            )
+    by_f1 = _search(scoring="f1", **params).fit(X, y)
+    assert both.best_index_ == by_f1.best_index_
+    assert both.best_score_ == results["mean_test_f1"][both.best_index_]
+    assert "f1" in both.selection_reason_
+    assert both.score(X, y) == pytest.approx(f1_score(y, both.predict(X)))
+    # prior correction follows the metric that ranks
+    ranked_by_ap = _search(
+        scoring=["f1", "average_precision"], refit="average_precision"
+    )
+    assert not any(c["prior_correction"] for c in ranked_by_ap.fit(X, y).candidates_)
+
+
+def test_several_metrics_as_a_dict_with_a_callable(data):
+    """Check a dict of metrics, one of them a callable, under halving."""
+    X, y = data
+
+    def recall_of_positives(estimator, X, y):
+        return float(np.mean(estimator.predict(X)[y == 1] == 1))
+
+    search = _search(
+        scoring={"ap": "average_precision", "recall": recall_of_positives},
+        refit="ap",
+        min_resources=400,
+    ).fit(X, y)
+    assert len(search.n_resources_) == 2
+    results = search.cv_results_
+    assert {"mean_test_ap", "mean_test_recall", "rank_test_recall"} <= set(results)
+    assert np.all(
+        (results["mean_test_recall"] >= 0) & (results["mean_test_recall"] <= 1)
+    )
+    # halving promoted on the refit metric: the best third by 'ap', and the
+    # baseline (candidate 0, no treatment)
+    first = results["iter"] == 0
+    order = np.argsort(-results["mean_test_ap"][first], kind="stable")
+    n_kept = int(np.ceil(first.sum() / 3))
+    expected = set(results["candidate"][first][order[:n_kept]].tolist()) | {0}
+    assert set(results["candidate"][~first].tolist()) == expected
+
+
 def test_callback_sees_every_fit(data):
     """Check that the callback is called once per fit, with rung totals."""
     events = []
@@ -872,6 +928,20 @@ def test_failed_candidates_score_nan_and_warn(data):
         ({"n_repeats": 0}, ValueError, "'n_repeats' parameter"),
         ({"n_repeats": "twice"}, ValueError, "'n_repeats' parameter"),
         ({"compete_untuned": "yes"}, ValueError, "'compete_untuned' parameter"),
+        ({"scoring": ["f1", "recall"]}, ValueError, "refit must name the one"),
+        (
+            {"scoring": ["f1", "recall"], "refit": "roc_auc"},
+            ValueError,
+            "refit must name the one",
+        ),
+        ({"refit": "f1"}, ValueError, "refit='f1' names a metric"),
+        (
+            {"scoring": ["f1", "recall"], "refit": "f1", "decision": "f1"},
+            ValueError,
+            "only used without decision",
+        ),
+        ({"scoring": ["f1", "f1"], "refit": "f1"}, ValueError, "distinct metric"),
+        ({"scoring": ["f1", len], "refit": "f1"}, TypeError, "use a dict"),
     ],
 )
 def test_errors_name_the_parameter(data, params, error, match, monkeypatch):
