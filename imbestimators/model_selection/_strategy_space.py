@@ -26,7 +26,7 @@ from sklearn.base import (
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from imbestimators._compare._strategies import _SAMPLERS
+from imbestimators._compare._strategies import _ENSEMBLES, _SAMPLERS
 
 try:  # our Pipeline (samplers act at fit time only), else imbalanced-learn's
     from imbestimators.pipeline import Pipeline as _SamplerPipeline
@@ -71,14 +71,6 @@ _CLEANING = {
 }
 # (scheme, simplicity): compare's order (class weights are the simplest fix)
 _WEIGHT_SCHEMES = (("balanced", 1), ("inverse_sqrt", 1), ("effective_number", 1))
-# balanced ensembles fit many members per fit: heavy, so only when named.
-# (class name, simplicity, whether the user's classifier becomes the member)
-_ENSEMBLES = (
-    ("BalancedBaggingClassifier", 5, True),
-    ("EasyEnsembleClassifier", 5, False),
-    ("BalancedRandomForestClassifier", 5, False),
-    ("RUSBoostClassifier", 5, False),
-)
 # effective_number's beta = 1 - 10**-u, u drawn in this range (0.9 ... 0.9999,
 # Cui et al. 2019 use 0.9 to 0.9999)
 _BETA_EXPONENTS = (1.0, 4.0)
@@ -160,7 +152,10 @@ def available_strategies(estimator):
                 name, family, "sampler", simplicity, Sampler(**params), ratio, heavy
             )
         )
-    for name, simplicity, member in _ENSEMBLES:
+    # compare's table: the same ensembles and simplicity in both tools; every
+    # ensemble fits many members per fit, so here all are heavy (only when
+    # asked for), whatever compare's large-data flag says
+    for name, simplicity, _, member in _ENSEMBLES:
         Ensemble = _import("ensemble", name)
         if Ensemble is not None:
             ratio = "auto" if "sampling_strategy" in Ensemble().get_params() else None
