@@ -238,10 +238,12 @@ def test_halving_drops_candidates_and_keeps_the_baseline():
 
 
 @pytest.mark.slow  # starting the loky workers dominates
-def test_same_results_whatever_n_jobs(data):
-    """Check that n_jobs=1 and n_jobs=2 give identical cv_results_."""
-    one = _search(n_jobs=1).fit(*data).cv_results_
-    two = _search(n_jobs=2).fit(*data).cv_results_
+@pytest.mark.parametrize("decision", [None, "f1"])
+def test_same_results_whatever_n_jobs(data, decision):
+    """Check that n_jobs=1 and n_jobs=2 give identical cv_results_ (with a
+    cross-fitted rule, the workers send back score matrices)."""
+    one = _search(n_jobs=1, decision=decision).fit(*data).cv_results_
+    two = _search(n_jobs=2, decision=decision).fit(*data).cv_results_
     assert one["params"] == two["params"]
     for k in range(3):
         np.testing.assert_array_equal(
