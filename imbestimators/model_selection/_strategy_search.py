@@ -308,7 +308,8 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         rung does not have: only the last rung is repeated),
         ``mean_test_score``, ``std_test_score``,
         ``rank_test_score`` (by score; the chosen row can rank lower, see
-        ``selection_reason_``), ``mean_fit_time``, ``std_fit_time``,
+        ``selection_reason_``; with several metrics, each has these four
+        columns with its name in place of ``score``), ``mean_fit_time``, ``std_fit_time``,
         ``mean_score_time``, ``std_score_time``, ``error``.
     best_index_ : int
         The row of the chosen candidate (last rung).
@@ -318,7 +319,8 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     best_strategy_ : str
         Its strategy.
     best_score_ : float
-        Its mean score on the last rung.
+        Its mean score on the last rung (of the ``refit`` metric, with
+        several).
     best_estimator_ : estimator
         It, refit on all rows (``refit=True``).
     selection_reason_ : str
@@ -331,8 +333,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         Candidates of each rung.
     n_splits_ : int
         Splits of the last rung (``cv``'s folds times ``n_repeats``).
-    scorer_ : callable
-        The scorer that ranked the candidates.
+    scorer_ : callable or dict
+        The scorer that ranked the candidates; with several metrics, a dict
+        of every metric's scorer.
     refit_time_ : float
         Seconds to refit the winner.
     classes_ : ndarray of shape (n_classes,)
