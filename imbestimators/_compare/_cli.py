@@ -35,13 +35,14 @@ from imbestimators._compare._progress import ProgressBar
 from imbestimators._compare._ranking import format_table, rank, recommend
 from imbestimators._compare._report import REPORT_TEXT, write_report
 from imbestimators._compare._strategies import available_strategies, select_strategies
+from imbestimators.model_selection._strategy_space import LARGE_DATA_ROWS
 
 __all__ = ["build_parser", "main"]
 
 _PROG = "imbestimators"
 # above this many rows the slow (heavy) strategies run only when named, and
 # the candidates go through successive halving unless --exhaustive
-_LARGE = 50_000
+_LARGE = LARGE_DATA_ROWS
 # halving keeps the best third of the candidates, on three times the rows
 _FACTOR = 3
 

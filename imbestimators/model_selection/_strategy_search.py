@@ -154,7 +154,11 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
           cleaning rules TomekLinks, EditedNearestNeighbours and
           NeighbourhoodCleaningRule.
         - ``'all'``: every sampler and combination of the library and, when
-          installed, the balanced ensembles of :mod:`imbestimators.ensemble`.
+          installed, the balanced ensembles of :mod:`imbestimators.ensemble`;
+          above 50,000 rows without the heavy ones (SVMSMOTE, RENN, AllKNN,
+          CondensedNearestNeighbour, ClusterCentroids,
+          InstanceHardnessThreshold, EasyEnsembleClassifier), as in
+          ``imbestimators compare``: name them to include them.
         - a list of names (``'none'``, ``'class_weight=balanced'``, a sampler's
           class name, or a family such as ``'over-sampling'``), sampler
           objects, or dicts ``{'strategy': name_or_sampler, 'ratio': r}``
@@ -309,8 +313,8 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         ``mean_test_score``, ``std_test_score``,
         ``rank_test_score`` (by score; the chosen row can rank lower, see
         ``selection_reason_``; with several metrics, each has these four
-        columns with its name in place of ``score``), ``mean_fit_time``, ``std_fit_time``,
-        ``mean_score_time``, ``std_score_time``, ``error``.
+        columns with its name in place of ``score``), ``mean_fit_time``,
+        ``std_fit_time``, ``mean_score_time``, ``std_score_time``, ``error``.
     best_index_ : int
         The row of the chosen candidate (last rung).
     best_params_ : dict
@@ -894,7 +898,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         self._fits_done, self._fits_planned = 0, None
         specs = {
             s.name: s
-            for s in resolve_strategies(self.strategies, self.estimator, owner=owner)
+            for s in resolve_strategies(
+                self.strategies, self.estimator, owner=owner, n_samples=len(y)
+            )
         }
         rng = check_random_state(self.random_state)
         counts = np.unique(y, return_counts=True)[1]

@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover - before imbestimators.pipeline existed
 
 __all__ = [
     "AUTO_STRATEGIES",
+    "LARGE_DATA_ROWS",
     "StrategySpec",
     "build_candidate",
     "draw_candidates",
@@ -55,6 +56,11 @@ AUTO_STRATEGIES = (
     "EditedNearestNeighbours",
     "NeighbourhoodCleaningRule",
 )
+
+#: above this many rows, strategies='all' (and ``imbestimators compare``)
+#: leaves out the heavy strategies unless they are named: an SVC per fit
+#: (SVMSMOTE), repeated or iterated k-NN passes, 10 boosted ensembles...
+LARGE_DATA_ROWS = 50_000
 
 # samplers whose float sampling_strategy is a minority/majority ratio after
 # resampling; cleaning rules only take named targets, so nothing is searched
@@ -98,7 +104,8 @@ class StrategySpec:
     ratio : None, 'auto', tuple (low, high) or list of float
         The values searched for ``sampling_strategy`` (a float ratio).
     heavy : bool
-        Slow on large data; left out of ``'auto'``.
+        Slow on large data: left out of ``'all'`` above
+        :data:`LARGE_DATA_ROWS` rows unless named (never in ``'auto'``).
     member : bool
         For ensembles: whether the user's classifier is their member.
     """
@@ -152,10 +159,9 @@ def available_strategies(estimator):
                 name, family, "sampler", simplicity, Sampler(**params), ratio, heavy
             )
         )
-    # compare's table: the same ensembles and simplicity in both tools; every
-    # ensemble fits many members per fit, so here all are heavy (only when
-    # asked for), whatever compare's large-data flag says
-    for name, simplicity, _, member in _ENSEMBLES:
+    # compare's table: the same ensembles, simplicity and large-data flag in
+    # both tools ('auto' has no ensemble: each fit trains many members)
+    for name, simplicity, heavy, member in _ENSEMBLES:
         Ensemble = _import("ensemble", name)
         if Ensemble is not None:
             ratio = "auto" if "sampling_strategy" in Ensemble().get_params() else None
@@ -167,7 +173,7 @@ def available_strategies(estimator):
                     simplicity,
                     Ensemble(),
                     ratio,
-                    heavy=True,
+                    heavy=heavy,
                     member=member,
                 )
             )
@@ -252,8 +258,11 @@ def _spec_from_dict(item, available, owner):
     ]
 
 
-def resolve_strategies(strategies, estimator, *, owner):
+def resolve_strategies(strategies, estimator, *, owner, n_samples=None):
     """The StrategySpecs named by the ``strategies`` parameter, in given order.
+
+    With ``'all'`` and more than :data:`LARGE_DATA_ROWS` samples, the heavy
+    strategies (slow on large data) are left out: name them to include them.
 
     Parameters
     ----------
@@ -264,6 +273,8 @@ def resolve_strategies(strategies, estimator, *, owner):
         Decides whether class-weight strategies apply.
     owner : str
         The estimator's name, for messages.
+    n_samples : int, default=None
+        The rows of the data, for the large-data rule of ``'all'``.
 
     Returns
     -------
@@ -273,6 +284,8 @@ def resolve_strategies(strategies, estimator, *, owner):
     available = available_strategies(estimator)
     if isinstance(strategies, str):
         if strategies == "all":
+            if n_samples is not None and n_samples > LARGE_DATA_ROWS:
+                return [s for s in available if not s.heavy]
             return available
         if strategies == "auto":
             auto = [s for s in available if s.name in AUTO_STRATEGIES]

@@ -1043,6 +1043,27 @@ def test_optuna_search_for_real(data):
     assert len(search.cv_results_["params"]) == 5
 
 
+def test_all_leaves_out_heavy_strategies_on_large_data():
+    """Check that 'all' drops the heavy strategies above LARGE_DATA_ROWS rows
+    (compare's rule), and that naming one keeps it."""
+    from imbestimators.model_selection._strategy_space import LARGE_DATA_ROWS
+
+    def names(strategies, n_samples):
+        specs = resolve_strategies(
+            strategies, LogisticRegression(), owner="t", n_samples=n_samples
+        )
+        return {s.name for s in specs}
+
+    small = names("all", LARGE_DATA_ROWS)
+    large = names("all", LARGE_DATA_ROWS + 1)
+    dropped = small - large
+    assert {"SVMSMOTE", "AllKNN", "EasyEnsembleClassifier"} <= dropped
+    assert {"SMOTE", "TomekLinks", "BalancedRandomForestClassifier"} <= large
+    assert large < small
+    assert names(["SVMSMOTE"], LARGE_DATA_ROWS + 1) == {"SVMSMOTE"}
+    assert names("auto", LARGE_DATA_ROWS + 1) == names("auto", 100)
+
+
 def test_balanced_ensembles_join_when_importable(monkeypatch):
     """Check that 'all' offers the ensembles, and loses them if missing."""
     from imbestimators.model_selection import _strategy_space
@@ -1051,7 +1072,9 @@ def test_balanced_ensembles_join_when_importable(monkeypatch):
         s.name: s for s in resolve_strategies("all", LogisticRegression(), owner="t")
     }
     bagging = specs["BalancedBaggingClassifier"]
-    assert bagging.heavy
+    # compare's large-data flag: ten boosted ensembles per fit are heavy
+    assert not bagging.heavy
+    assert specs["EasyEnsembleClassifier"].heavy
     model = build_candidate(
         LogisticRegression(C=0.5),
         bagging,
