@@ -19,7 +19,6 @@ from sklearn.utils.validation import (
 )
 
 from imbestimators._compare._ranking import Summary, recommend
-from imbestimators.model_selection._objective import resolve_objective
 from imbestimators.model_selection._strategy_eval import (
     RANKING_SCORERS,
     DecisionScorer,
@@ -505,6 +504,15 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             return None
         return list(self.scoring)
 
+    def _ranking_scoring(self):
+        """The entry of ``scoring`` that ranks the candidates (refit's, with
+        several): a scorer name or a callable."""
+        if isinstance(self.scoring, dict):
+            return self.scoring[self.refit]
+        if isinstance(self.scoring, (list, tuple)):
+            return self.refit
+        return self.scoring
+
     def _ranking_key(self):
         """The suffix of the ``cv_results_`` keys that rank the candidates."""
         return self.refit if self._multimetric() else "score"
@@ -558,11 +566,19 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             for name, scoring in items
         }
 
-    def _decision_params(self, y, classes):
-        """ThresholdTunedClassifier parameters of ``decision``, checked."""
+    def _decision_rule(self, y, classes):
+        """``decision``, checked: its ThresholdTunedClassifier parameters, a
+        template tuner holding them, and how the rule is cross-fitted.
+
+        Without a ``cv`` of its own (and with a built-in objective and several
+        splits), the rule is tuned on the search's own splits (see
+        :func:`cross_fitted_scores`) instead of by a cross-validation inside
+        every fit: the third item is then the out-of-fold scorer and the
+        objective, else None. All three are None without ``decision``.
+        """
         decision = self.decision
         if decision is None:
-            return None
+            return None, None, None
         if isinstance(decision, str):
             params = {"objective": decision}
         elif isinstance(decision, dict) and set(decision) <= _COST_KEYS:
@@ -585,10 +601,11 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         # fails now, with ThresholdTunedClassifier's message, not in every fit
         template = ThresholdTunedClassifier(self.estimator, **params)
         template._validate_params()
-        objective = resolve_objective(template, classes, False)
-        if "cv" not in params and not (objective.builtin and self._splits_to_cross(y)):
-            params["cv"] = _DECISION_CV
-        return params
+        objective, score_args = template._scoring(classes)
+        if "cv" in params or not (objective.builtin and self._splits_to_cross(y)):
+            params.setdefault("cv", _DECISION_CV)
+            return params, template, None
+        return params, template, (OutOfFoldScores(score_args), objective)
 
     def _splits_to_cross(self, y):
         """Whether every rung has several splits, for cross-fitted rules."""
@@ -600,19 +617,6 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         # tuned nested
         return hasattr(self.cv, "__len__") and len(self.cv) > 1
 
-    def _cross_fitted(self, decision, classes):
-        """The out-of-fold scorer and objective of a cross-fitted rule, or None.
-
-        Without a ``cv`` of its own, the decision rule is tuned on the search's
-        own splits (see :func:`cross_fitted_scores`) instead of by a
-        cross-validation inside every fit.
-        """
-        if decision is None or "cv" in decision:
-            return None
-        template = ThresholdTunedClassifier(self.estimator, **decision)
-        objective, score_args = template._scoring(classes)
-        return OutOfFoldScores(score_args), objective
-
     def _model_decision(self, decision):
         """The decision parameters built into each candidate's model."""
         return None if self._crossfit is not None else decision
@@ -620,12 +624,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     def _prior_options(self, classes, decision):
         if self.prior_correction != "auto":
             return [False, True] if self.prior_correction else [False]
-        # the metric that ranks the candidates (refit's, with several)
-        ranks_by = self.scoring
-        if isinstance(ranks_by, dict):
-            ranks_by = ranks_by[self.refit]
-        elif isinstance(ranks_by, (list, tuple)):
-            ranks_by = self.refit
+        ranks_by = self._ranking_scoring()
         ranking = isinstance(ranks_by, str) and ranks_by in RANKING_SCORERS
         if decision is not None or ranking:
             return [False]
@@ -892,8 +891,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         )
         self._check_repeats()
         self._check_scoring()
-        decision = self._decision_params(y, classes)
-        self._crossfit = self._cross_fitted(decision, classes)
+        decision, template, self._crossfit = self._decision_rule(y, classes)
         # for the callback's progress (fits_planned: unknown with Optuna)
         self._fits_done, self._fits_planned = 0, None
         specs = {
@@ -919,7 +917,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         )
         self.candidates_ = self._with_thresholds(self.candidates_, decision)
         scorer = (
-            DecisionScorer(ThresholdTunedClassifier(self.estimator, **decision))
+            DecisionScorer(template)
             if decision is not None
             else self._selection_scorers(classes)
         )
@@ -988,6 +986,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
                 for *_, entry in rows
             ]
             self._store_metric(results, name, per_row, n_splits)
+            results[f"rank_test_{name}"] = self._ranks(results, name)
         for what, key in (("fit", "fit_time"), ("score", "score_time")):
             times = [np.asarray(entry[what], dtype=float) for *_, entry in rows]
             results[f"mean_{key}"] = np.array([t.mean() for t in times])
@@ -996,8 +995,6 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             ["; ".join(sorted(set(entry["errors"]))) for *_, entry in rows],
             dtype=object,
         )
-        for name in names or ["score"]:
-            results[f"rank_test_{name}"] = self._ranks(results, name)
         self.cv_results_ = results
         self._warn_failures(results)
 
