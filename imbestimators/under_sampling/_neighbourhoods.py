@@ -679,15 +679,19 @@ class _Cells:
         bounds = np.searchsorted(cell_of[order], np.arange(len(self.pivots) + 1))
         return selected[order], bounds
 
-    def _run_tasks(self, selected, position):
-        """``(query rows, member columns)`` of the runs of whole cells, cut
-        where a run reaches ``_RUN`` rows."""
+    def _runs(self, selected, position):
+        """``(rows, first cell, end cell)`` of the runs of whole cells, cut
+        where a run reaches ``_RUN`` rows; the rows of ``selected`` in them."""
         rows, bounds = self._by_cell(selected, position)
         run_of_cell = self._starts[:-1] // _RUN
         cuts = np.flatnonzero(np.diff(run_of_cell)) + 1
-        tasks = []
         for first, last in zip(np.r_[0, cuts], np.r_[cuts, len(self.pivots)]):
-            rows_in = rows[bounds[first] : bounds[last]]
+            yield rows[bounds[first] : bounds[last]], first, last
+
+    def _run_tasks(self, selected, position):
+        """``(query rows, member columns)`` of the runs of whole cells."""
+        tasks = []
+        for rows_in, first, last in self._runs(selected, position):
             columns = slice(self._starts[first], self._starts[last])
             for start in range(0, len(rows_in), _QUERY_BLOCK):
                 tasks.append((rows_in[start : start + _QUERY_BLOCK], columns))
@@ -712,29 +716,17 @@ class _Cells:
         self._search_runs(witnesses, selected, position)
         if n_cells < 2:
             return
-        selected = witnesses.unsettled(selected)
-        cell_of = self.near[position[selected], 0]
-        order = np.argsort(cell_of, kind="stable")
-        bounds = np.searchsorted(cell_of[order], np.arange(len(self.pivots) + 1))
+        rows, bounds = self._by_cell(witnesses.unsettled(selected), position)
         groups = []
-        for cell in np.unique(cell_of):
+        for cell in np.flatnonzero(np.diff(bounds)):
             near = self._near_pivots[cell, 1:n_cells]
             members = np.concatenate([self.members(c) for c in near])
-            groups.append(
-                (selected[order[bounds[cell] : bounds[cell + 1]]], np.sort(members))
-            )
+            groups.append((rows[bounds[cell] : bounds[cell + 1]], np.sort(members)))
         witnesses.scan_many(groups)
 
     def _search_runs(self, witnesses, selected, position):
-        cell_of = self.near[position[selected], 0]
-        order = np.argsort(cell_of, kind="stable")
-        row_bounds = np.searchsorted(cell_of[order], np.arange(len(self.pivots) + 1))
-        # runs of whole cells, cut where a run reaches _RUN rows
-        run_of_cell = self._starts[:-1] // _RUN
-        cuts = np.flatnonzero(np.diff(run_of_cell)) + 1
         groups = []
-        for first, last in zip(np.r_[0, cuts], np.r_[cuts, len(self.pivots)]):
-            rows_in = selected[order[row_bounds[first] : row_bounds[last]]]
+        for rows_in, first, last in self._runs(selected, position):
             if rows_in.size:
                 # candidates in increasing row order (each cell's are)
                 members = self._members[self._starts[first] : self._starts[last]]

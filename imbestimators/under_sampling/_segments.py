@@ -162,10 +162,6 @@ class Segments:
         part = [self.rows, self.a, self.b, self.t, self.e]
         return Segments(self.X, *[values[keep] for values in part])
 
-    @property
-    def n_segments(self):
-        return len(self.seg_sq)
-
 
 def find_segments(X, codes, n_original):
     """The rows from ``n_original`` on that lie on segments between earlier rows.
@@ -389,10 +385,6 @@ class _AnchorProducts:
         self.max_norm = norms.max()
         self.e_max = segments.anchor_e.max()
 
-    def block(self, query_rows):
-        """The products of ``query_rows`` (an object with ``at``, ``shifted``...)."""
-        return _BlockProducts(self, query_rows)
-
 
 class _BlockProducts:
     """``_AnchorProducts`` of one block of query rows."""
@@ -426,7 +418,7 @@ def _segment_candidates(products, query_rows, best_sq):
     rows on the nearest anchor's segments first tighten the threshold.
     """
     segments = products.segments
-    block = products.block(query_rows)
+    block = _BlockProducts(products, query_rows)
     shifted = block.shifted
     n_query = len(query_rows)
     limit = np.sqrt(best_sq) * (1 + _MARGIN)
