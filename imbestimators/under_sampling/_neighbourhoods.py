@@ -49,10 +49,6 @@ from scipy import sparse
 
 from imbestimators._config import get_config
 from imbestimators.under_sampling._base import query_in_chunks
-from imbestimators.under_sampling._segments import (
-    nearest_through_segments,
-    settle_on_segments,
-)
 from imbestimators.utils._neighbors import (
     _KDTREE_MAX_FEATURES,
     _KDTREE_MIN_REFERENCE,
@@ -850,6 +846,9 @@ def rows_with_own_class_first(
 
 def _unsettled_on_segments(X, rows, same, other, k, segments, depends_on):
     """Positions of the rows their segments do not settle (as the pivot bound)."""
+    # import here: _segments uses this module's exact distances
+    from imbestimators.under_sampling._segments import settle_on_segments
+
     found, witnesses = settle_on_segments(
         X, rows, same, other, k, segments, lambda r, c: nearest_in(X, r, c)
     )
@@ -1011,6 +1010,9 @@ def _gathered_lists(witnesses, left, others, others_sq, radius_sq, k):
 def _nearest_other(X, rows, other, ties, segments):
     """``nearest_in``, through the segments of ``other`` where they shrink it."""
     if segments is not None:
+        # import here: _segments uses this module's exact distances
+        from imbestimators.under_sampling._segments import nearest_through_segments
+
         found = nearest_through_segments(
             X, rows, other, segments, lambda r, c: nearest_in(X, r, c, ties=True)
         )

@@ -42,11 +42,12 @@ import contextvars
 import numpy as np
 from scipy import sparse
 
-from imbestimators.utils._neighbors import (
-    NeighborsIndex,
-    _blas_controller,
-    _map_threads,
+from imbestimators.under_sampling._neighbourhoods import (
+    _single_blas_thread,
+    exact_sq_distances,
+    tied_nearest,
 )
+from imbestimators.utils._neighbors import NeighborsIndex, _map_threads
 
 __all__ = [
     "Segments",
@@ -130,7 +131,7 @@ class Segments:
         self.anchors, inverse = np.unique(np.r_[seg_a, seg_b], return_inverse=True)
         n_seg = len(seg_a)
         self.seg_ia, self.seg_ib = inverse[:n_seg], inverse[n_seg:]
-        self.seg_sq = _exact_sq(X, seg_a, seg_b)
+        self.seg_sq = exact_sq_distances(X, seg_a, seg_b)
         self.seg_t0 = self.t[self.seg_start[:-1]]
         self.seg_t1 = self.t[self.seg_start[1:] - 1]
         self.seg_e = np.maximum.reduceat(self.e, self.seg_start[:-1])
@@ -190,7 +191,7 @@ def find_segments(X, codes, n_original):
 
 
 def _fits(X, rows, a, b, t, e):
-    length = np.sqrt(_exact_sq(X, a, b))
+    length = np.sqrt(exact_sq_distances(X, a, b))
     return (length > 0) & (e <= _MAX_RESIDUAL * length) & (t >= 0) & (t <= 1)
 
 
@@ -230,7 +231,7 @@ def _class_segments(X, new, anchors):
         off[(c < 0) | ~(t >= 0) | ~(t <= 1)] = np.inf
         return a, c[r, np.argmin(off, axis=1)]
 
-    with _blas_controller().limit(limits=1, user_api="blas"):
+    with _single_blas_thread():
         parts = _map_threads(ends_of_block, range(0, len(new), step))
     a = anchors[np.concatenate([part[0] for part in parts])]
     b = anchors[np.concatenate([part[1] for part in parts])]
@@ -283,13 +284,6 @@ def _projection(X, rows, a, b):
         t[part] = t_part
         e[part] = np.sqrt(np.einsum("ij,ij->i", off, off)) + _MARGIN * scale
     return t, e
-
-
-def _exact_sq(X, rows, others):
-    # import here: _neighbourhoods imports this module
-    from imbestimators.under_sampling._neighbourhoods import exact_sq_distances
-
-    return exact_sq_distances(X, rows, others)
 
 
 def _combined(t, sq_a, sq_b, seg_sq):
@@ -346,7 +340,7 @@ def nearest_through_segments(X, rows, other, segments, nearest_plain):
     parts = []
     if plain.size:
         _, ties = nearest_plain(rows, plain)
-        best_sq = _exact_sq(X, rows, ties[:, 0])
+        best_sq = exact_sq_distances(X, rows, ties[:, 0])
         owner, column = np.nonzero(ties >= 0)
         parts.append((owner, ties[owner, column]))
     products = _AnchorProducts(X, segments)
@@ -361,9 +355,6 @@ def nearest_through_segments(X, rows, other, segments, nearest_plain):
     parts.extend(_map_threads(candidates_of_block, range(0, len(rows), n_block)))
     owner = np.concatenate([part[0] for part in parts])
     found = np.concatenate([part[1] for part in parts])
-    # import here: _neighbourhoods imports this module
-    from imbestimators.under_sampling._neighbourhoods import tied_nearest
-
     return tied_nearest(X, rows, owner, found)
 
 
@@ -540,7 +531,7 @@ def settle_on_segments(X, rows, same, other, k, segments, nearest):
         return found, witnesses
     position = position[on]
     _, nearest_row = nearest(segments.anchors, other)
-    anchor_sq = _exact_sq(X, segments.anchors, nearest_row)
+    anchor_sq = exact_sq_distances(X, segments.anchors, nearest_row)
     seg = segments.seg_of[position]
     length = segments.seg_sq[seg]
     low, _ = _combined(
@@ -560,7 +551,7 @@ def settle_on_segments(X, rows, same, other, k, segments, nearest):
         if not todo.size:
             continue
         candidate = segments.rows[other_position[todo]]
-        sq = _exact_sq(X, rows[on[todo]], candidate)
+        sq = exact_sq_distances(X, rows[on[todo]], candidate)
         hit = todo[sq < bound[todo] ** 2]
         witnesses[on[hit], found[on[hit]]] = segments.rows[other_position[hit]]
         found[on[hit]] += 1
