@@ -7,7 +7,8 @@ Run on demand (not in CI)::
         --dtypes float32                                      # the issue's target row
 
 Data: ``make_classification`` with 1 % minority (binary) or four 1 % classes
-(5-class), ``n_informative=10``. For every configuration and sampler it prints
+(5-class), ``n_informative=10``; ``--data`` chooses clean, noisy or discrete
+(integer) data, see ``make_data``. For every configuration and sampler it prints
 the wall time of ours and of imbalanced-learn's, their ratio, and our peak extra
 memory (tracemalloc, so NumPy allocations are counted) relative to the size of
 the returned arrays. imbalanced-learn's memory is measured with
@@ -69,12 +70,15 @@ def make_data(n, d, n_classes, dtype, kind="clean"):
     issue's data). ``"noisy"``: ``make_classification``'s defaults as a new
     user calls it (two clusters per class, two informative features; five
     for more than two classes) with 1 % of the labels flipped, as real tables
-    have.
+    have. ``"discrete"``: the noisy data with every feature rounded to an
+    integer (about 9 levels, as counts or rating scales): squared distances
+    are then small integers, so most rows have many rows tied at their k-th
+    distance -- the case for the engine's tie rules and certification.
     """
     weights = [0.01] * (n_classes - 1)
     weights = [1 - sum(weights), *weights]
     shape = {"n_informative": 10, "n_redundant": 0}
-    if kind == "noisy":
+    if kind in ("noisy", "discrete"):
         # two clusters for each of K classes need 2 * K <= 2 ** n_informative
         shape = {} if n_classes == 2 else {"n_informative": 5}
     X, y = make_classification(
@@ -87,6 +91,8 @@ def make_data(n, d, n_classes, dtype, kind="clean"):
         random_state=0,
         **shape,
     )
+    if kind == "discrete":
+        X = np.round(X)
     X = X.astype(dtype)
     # SMOTENC needs a categorical column: a 4-level one in column 0
     X[:, 0] = np.floor(np.clip(X[:, 0], -1.99, 1.99)) + 2
@@ -246,9 +252,10 @@ def add_timing_arguments(parser, repeats):
         "--data",
         nargs="+",
         default=["clean", "noisy"],
-        choices=["clean", "noisy"],
-        help="clean synthetic data, or noisy (1 %% flipped labels, two "
-        "clusters per class); both by default",
+        choices=["clean", "noisy", "discrete"],
+        help="clean synthetic data, noisy (1 %% flipped labels, two "
+        "clusters per class), or discrete (the noisy data rounded to "
+        "integers: distance ties); clean and noisy by default",
     )
     parser.add_argument(
         "--device",

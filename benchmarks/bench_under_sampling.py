@@ -8,19 +8,19 @@ Run on demand (not in CI)::
 
 Data: ``make_data`` of ``bench_samplers.py``, d = 30, 1 % minority, binary,
 float32: ``--data clean`` (the foundation issue's: one cluster per class, no
-label noise) and ``noisy`` (1 % flipped labels, two clusters per class, as
-real tables have); both by default. ``--device`` runs our engine on torch's
-CPU or a GPU. Beside each ratio it prints the floor (the exact brute-force
-search's products alone, same device; see ``floor_shapes``) and our time
-over it. For every
-sampler it prints the wall time of ours and of imbalanced-learn's (the median
-of ``--repeats`` runs, default one: imbalanced-learn's cleaning rules take tens
-of seconds at 100k; after one untimed run of each, see ``bench_samplers.py``),
-their ratio, and the peak extra memory of each during ``fit_resample``
-(tracemalloc, which counts NumPy's allocations; a second, untimed run).
-imbalanced-learn is skipped above ``--max-reference-n`` and above each
-sampler's own limit (NaN in the table); ``--no-reference-memory`` skips its
-memory run.
+label noise) and ``noisy`` (1 % flipped labels, two clusters per class, as real
+tables have), both by default; ``discrete`` (the noisy data rounded to
+integers, as counts and rating scales: many rows tied at each distance).
+``--device`` runs our engine on torch's CPU or a GPU. Beside each ratio it
+prints the floor (the exact brute-force search's products alone, same device;
+see ``floor_shapes``) and our time over it. For every sampler it prints the
+wall time of ours and of imbalanced-learn's (the median of ``--repeats`` runs,
+default one: imbalanced-learn's cleaning rules take tens of seconds at 100k;
+after one untimed run of each, see ``bench_samplers.py``), their ratio, and the
+peak extra memory of each during ``fit_resample`` (tracemalloc, which counts
+NumPy's allocations; a second, untimed run). imbalanced-learn is skipped above
+``--max-reference-n`` and above each sampler's own limit (NaN in the table);
+``--no-reference-memory`` skips its memory run.
 """
 
 import argparse
