@@ -398,15 +398,24 @@ def difference(a, b):
     return 0
 
 
+def dataset_means(table, metric, methods):
+    """Per data set (rows) and method (columns): the mean over the outer folds."""
+    return np.array([[table[n][m][metric].mean() for m in methods] for n in table])
+
+
+def dataset_ranks(means):
+    """Each data set's ranks of the methods (1 best, ties averaged)."""
+    return np.vstack([stats.rankdata(-row) for row in means])
+
+
 def mean_ranks(table, metric, methods):
-    means = np.array([[table[n][m][metric].mean() for m in methods] for n in table])
-    ranks = np.vstack([stats.rankdata(-row) for row in means])
-    return means.mean(axis=0), ranks.mean(axis=0)
+    means = dataset_means(table, metric, methods)
+    return means.mean(axis=0), dataset_ranks(means).mean(axis=0)
 
 
 def friedman_p(table, metric, methods):
     """p-value of Friedman's test that the methods' ranks over data sets are equal."""
-    means = np.array([[table[n][m][metric].mean() for m in methods] for n in table])
+    means = dataset_means(table, metric, methods)
     if len(means) < 2:
         return float("nan")
     return float(stats.friedmanchisquare(*means.T).pvalue)
@@ -433,8 +442,8 @@ def paired_against_best(table, metric, search, n_boot=10_000):
     over many data sets; ties of scores left out, as Wilcoxon's "wilcox" rule).
     """
     methods = (search, *FIXED)
-    means = np.array([[table[n][m][metric].mean() for m in methods] for n in table])
-    ranks = np.vstack([stats.rankdata(-row) for row in means])
+    means = dataset_means(table, metric, methods)
+    ranks = dataset_ranks(means)
     best = 1 + int(np.argmin(ranks[:, 1:].mean(axis=0)))
     gaps = ranks[:, 0] - ranks[:, best]
     rng = np.random.default_rng(0)

@@ -1072,11 +1072,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     def _summary(self, row, specs):
         results = self.cv_results_
         params = results["params"][row]
+        key = self._ranking_key()
         folds = np.array(
-            [
-                results[f"split{k}_test_{self._ranking_key()}"][row]
-                for k in range(self.n_splits_)
-            ]
+            [results[f"split{k}_test_{key}"][row] for k in range(self.n_splits_)]
         )
         return Summary(
             _Named(

@@ -286,6 +286,13 @@ def _projection(X, rows, a, b):
     return t, e
 
 
+def _length_bounds(segments, seg):
+    """Lower and upper bounds on the squared lengths of segments ``seg``
+    (exact float64 values, widened by their rounding)."""
+    length = segments.seg_sq[seg]
+    return length * (1 - _MARGIN), length * (1 + _MARGIN)
+
+
 def _combined(t, sq_a, sq_b, seg_sq):
     """Lower and upper bounds of ``(1 - t) sq_a + t sq_b - t (1 - t) seg_sq``.
 
@@ -452,8 +459,7 @@ def _segment_low(block, owner, seg):
     segments = block.segments
     sq_a = block.at(owner, segments.seg_ia[seg])
     sq_b = block.at(owner, segments.seg_ib[seg])
-    length = segments.seg_sq[seg]
-    seg_sq = (length * (1 - _MARGIN), length * (1 + _MARGIN))
+    seg_sq = _length_bounds(segments, seg)
     t = np.clip(
         (sq_a[0] - sq_b[0] + seg_sq[1]) / (2 * seg_sq[1]),
         segments.seg_t0[seg],
@@ -479,12 +485,11 @@ def _row_bounds(block, owner, position):
     """Bounds on the distance of query ``owner`` to the row at ``position``."""
     segments = block.segments
     seg = segments.seg_of[position]
-    length = segments.seg_sq[seg]
     low, high = _combined(
         segments.t[position],
         block.at(owner, segments.seg_ia[seg]),
         block.at(owner, segments.seg_ib[seg]),
-        (length * (1 - _MARGIN), length * (1 + _MARGIN)),
+        _length_bounds(segments, seg),
     )
     return _distance_bounds(low, high, segments.e[position])
 
@@ -533,12 +538,11 @@ def settle_on_segments(X, rows, same, other, k, segments, nearest):
     _, nearest_row = nearest(segments.anchors, other)
     anchor_sq = exact_sq_distances(X, segments.anchors, nearest_row)
     seg = segments.seg_of[position]
-    length = segments.seg_sq[seg]
     low, _ = _combined(
         segments.t[position],
         (anchor_sq[segments.seg_ia[seg]],) * 2,
         (anchor_sq[segments.seg_ib[seg]],) * 2,
-        (length * (1 - _MARGIN), length * (1 + _MARGIN)),
+        _length_bounds(segments, seg),
     )
     bound, _ = _distance_bounds(low, np.inf, segments.e[position])
     # the k rows of the segment on each side, by step
