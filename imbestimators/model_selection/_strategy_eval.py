@@ -276,14 +276,14 @@ def raise_all_failed(owner, exception, errors):
     raise new from exception
 
 
-def class_floor(cv, y):
+def class_floor(cv, y, groups=None):
     """Rows a class needs for ``MIN_ROWS_PER_FOLD`` rows in a test fold of ``cv``.
 
     From the splitter's own test fraction, so that repeated splits (5 folds x
     2 repeats) ask for as many rows as 5 folds, not 10.
     """
     dummy = np.zeros((len(y), 1))
-    fraction = np.mean([len(test) for _, test in cv.split(dummy, y)]) / len(y)
+    fraction = np.mean([len(test) for _, test in cv.split(dummy, y, groups)]) / len(y)
     return math.ceil(MIN_ROWS_PER_FOLD / fraction)
 
 

@@ -229,8 +229,10 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
 
     cv : int, cross-validation generator or iterable, default=5
         The splits of every rung (an int means :class:`StratifiedKFold`).
-        An iterable of splits cannot be subsampled: halving then has one
-        rung.
+        A group splitter (:class:`~sklearn.model_selection.GroupKFold`,
+        :class:`~sklearn.model_selection.StratifiedGroupKFold`, ...) splits
+        every rung's subsample by the ``groups`` given to :meth:`fit`. An
+        iterable of splits cannot be subsampled: halving then has one rung.
 
     n_repeats : "auto" or int, default="auto"
         Repeats of the ``cv`` folds on the last rung (reshuffled stratified
@@ -612,7 +614,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         if isinstance(self.cv, Integral) or self._n_repeats() > 1:
             return True
         if hasattr(self.cv, "split"):
-            return self.cv.get_n_splits(np.zeros((len(y), 1)), y) > 1
+            return self.cv.get_n_splits(np.zeros((len(y), 1)), y, self._groups) > 1
         # a list of splits; an iterator, which only the search may read, is
         # tuned nested
         return hasattr(self.cv, "__len__") and len(self.cv) > 1
@@ -649,9 +651,10 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         """Scores of each candidate on each split of ``rows``: a list of dicts."""
         X, y, weight, scorer, fit_weight, iteration = context
         crossed = self._crossed(candidates, candidate_ids)
+        groups = None if self._groups is None else self._groups[rows]
         splits = [
             (rows[train], rows[test])
-            for train, test in cv.split(np.zeros((len(rows), 1)), y[rows])
+            for train, test in cv.split(np.zeros((len(rows), 1)), y[rows], groups)
         ]
         tasks = [
             (c, k, train, test)
@@ -742,7 +745,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
     def _run_halving(self, models, candidates, specs, data, rng):
         X, y, weight, scorer, fit_weight = data
         cv = check_cv(self.cv, y, classifier=True)
-        floor = class_floor(cv, y) if can_subsample(self.cv) else 0
+        floor = class_floor(cv, y, self._groups) if can_subsample(self.cv) else 0
         counts = np.unique(y, return_counts=True)[1]
         if self.search == "halving" and can_subsample(self.cv):
             rungs = halving_schedule(
@@ -788,11 +791,14 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         ]
 
     def _planned_fits(self, rungs, cv, last_cv, n_baseline):
-        """The fits of every rung, planned before any (an upper bound)."""
+        """The fits of every rung, planned before any (an upper bound: a
+        subsample may hold fewer groups, for splitters with a split per group)."""
         n_candidates = len(self.candidates_)
         alive = planned_candidates(n_candidates, len(rungs), self.factor, n_baseline)
         splits = [
-            (last_cv if i == len(rungs) - 1 else cv).get_n_splits(np.zeros((n, 1)))
+            (last_cv if i == len(rungs) - 1 else cv).get_n_splits(
+                np.zeros((n, 1)), groups=self._groups
+            )
             for i, n in enumerate(rungs)
         ]
         return int(sum(a * k for a, k in zip(alive, splits)))
@@ -863,7 +869,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         # the candidates are validated by their own fit
         prefer_skip_nested_validation=False
     )
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Search the strategies by cross-validation and refit the winner.
 
         Parameters
@@ -877,6 +883,12 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             final classifier takes ``sample_weight`` (the weights follow the
             rows that samplers keep or duplicate; rows a sampler creates get
             their class's mean weight).
+        groups : array-like of shape (n_samples,), default=None
+            Group labels of the rows, for a group splitter as ``cv`` (rows of
+            a group, such as one customer's transactions, are never split
+            between training and test). Splitters that take no groups ignore
+            them, as in scikit-learn's searches. A ``decision`` with its own
+            ``cv`` tunes its rule inside each fit, without the groups.
 
         Returns
         -------
@@ -889,6 +901,7 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         weight = (
             None if sample_weight is None else _check_sample_weight(sample_weight, X)
         )
+        self._groups = self._check_groups(groups, len(y))
         self._check_repeats()
         self._check_scoring()
         decision, template, self._crossfit = self._decision_rule(y, classes)
@@ -949,8 +962,19 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         self._select(history, specs)
         if self.refit:
             self._refit((X, y, weight, fit_weight), specs, decision, history)
-        del self._crossfit, self._fits_done, self._fits_planned
+        del self._crossfit, self._fits_done, self._fits_planned, self._groups
         return self
+
+    def _check_groups(self, groups, n_samples):
+        if groups is None:
+            return None
+        groups = np.asarray(groups)
+        if groups.ndim != 1 or len(groups) != n_samples:
+            raise ValueError(
+                f"{type(self).__name__}: groups must be one label per row, of "
+                f"shape ({n_samples},); got shape {groups.shape}."
+            )
+        return groups
 
     # -- results and selection -----------------------------------------------
 

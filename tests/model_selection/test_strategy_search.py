@@ -1,6 +1,7 @@
 """Tests of ImbalanceStrategySearchCV: space, halving, selection, API contract."""
 
 import pickle
+import re
 import sys
 import types
 
@@ -13,6 +14,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import (
     GridSearchCV,
+    GroupKFold,
+    LeaveOneGroupOut,
     RepeatedStratifiedKFold,
     StratifiedKFold,
     StratifiedShuffleSplit,
@@ -1126,3 +1129,120 @@ def test_candidates_see_the_configured_device(data):
         search.fit(*data)
     assert search.cv_results_["error"].tolist() == [""]
     assert np.isfinite(search.best_score_)
+
+
+class _RecordingGroupKFold(GroupKFold):
+    """GroupKFold that records the groups of every split it makes."""
+
+    def __init__(self, n_splits=3):
+        super().__init__(n_splits=n_splits)
+        self.seen = []
+
+    def split(self, X, y=None, groups=None):
+        for train, test in super().split(X, y, groups):
+            self.seen.append((len(X), set(groups[train]), set(groups[test])))
+            yield train, test
+
+
+def _grouped(data, n_groups=40):
+    X, y = data
+    return X, y, np.arange(len(y)) % n_groups
+
+
+@pytest.mark.parametrize("decision", [None, "f1"])
+def test_group_splitter_keeps_groups_apart_on_every_rung(decision):
+    """Check that every rung's subsample is split by the groups given to fit."""
+    X, y = make_classification(
+        n_samples=3000, n_features=6, weights=[0.9], random_state=1
+    )
+    groups = np.arange(len(y)) % 50
+    cv = _RecordingGroupKFold(3)
+    search = _search(
+        strategies=["none", "RandomUnderSampler", "SMOTE"],
+        n_candidates=3,
+        factor=3,
+        cv=cv,
+        decision=decision,
+    ).fit(X, y, groups=groups)
+    assert len(search.n_resources_) > 1
+    # the class floor reads the splits of all rows once, then every rung
+    assert [n for n, _, _ in cv.seen[:3]] == [3000] * 3
+    assert sorted({n for n, _, _ in cv.seen[3:]}) == search.n_resources_
+    for _, train, test in cv.seen:
+        assert train
+        assert test
+        assert not train & test
+    assert np.isfinite(search.best_score_)
+
+
+def test_groups_keep_copies_of_a_row_out_of_its_test_fold():
+    """Check that groups change what the search measures: copies of a group's
+    rows in training and test folds let a 1-nearest-neighbour model look
+    perfect; split by group, it is no better than chance (labels are drawn per
+    group, with no signal)."""
+    rng = np.random.RandomState(0)
+    n_groups, size = 60, 10
+    groups = rng.permutation(np.repeat(np.arange(n_groups), size))
+    labels = np.zeros(n_groups, int)
+    labels[rng.choice(n_groups, 12, replace=False)] = 1
+    centers = rng.normal(size=(n_groups, 5))
+    X = centers[groups] + 1e-3 * rng.normal(size=(len(groups), 5))
+    y = labels[groups]
+    params = {"strategies": ["none"], "n_candidates": 1, "random_state": 0}
+    knn = KNeighborsClassifier(n_neighbors=1)
+    by_row = ImbalanceStrategySearchCV(knn, cv=3, n_repeats=1, **params).fit(X, y)
+    by_group = ImbalanceStrategySearchCV(knn, cv=GroupKFold(3), **params).fit(
+        X, y, groups=groups
+    )
+    assert by_row.best_score_ > 0.95
+    assert by_group.best_score_ < 0.5
+
+
+def test_one_split_per_group_and_planned_fits(data):
+    """Check LeaveOneGroupOut: a split per group on the last rung (all rows),
+    cross-fitted rules, and planned fits an upper bound of the fits done."""
+    X, y, groups = _grouped(data, n_groups=4)
+    events = []
+    search = _search(cv=LeaveOneGroupOut(), decision="f1", callback=events.append).fit(
+        X, y, groups=groups
+    )
+    last = search.cv_results_["iter"] == search.cv_results_["iter"].max()
+    split_columns = [
+        k for k in search.cv_results_ if re.fullmatch(r"split\d+_test_score", k)
+    ]
+    assert len(split_columns) == 4
+    assert np.isfinite(search.cv_results_["split3_test_score"][last]).all()
+    assert events[-1]["fits_done"] <= events[-1]["fits_planned"]
+    assert isinstance(search.best_estimator_, ThresholdTunedClassifier)
+
+
+def test_group_splitter_without_groups_fails_before_any_fit(data):
+    """Check that a group splitter without groups fails with the splitter's
+    own message, before any candidate is fit."""
+    events = []
+    with pytest.raises(ValueError, match="groups"):
+        _search(cv=GroupKFold(3), callback=events.append).fit(*data)
+    assert events == []
+
+
+@pytest.mark.parametrize("groups", [np.arange(5), np.zeros((1200, 2))])
+def test_groups_of_the_wrong_shape_are_refused(data, groups):
+    """Check that groups must be one label per row."""
+    with pytest.raises(ValueError, match=r"groups must be one label per row"):
+        _search().fit(*data, groups=groups)
+
+
+def test_groups_reach_a_nested_search(data):
+    """Check nesting with groups: cross_val_score splits by group and passes
+    each training part's groups to the search's fit."""
+    X, y, groups = _grouped(data)
+    scores = cross_val_score(
+        _search(cv=GroupKFold(3)),
+        X,
+        y,
+        groups=groups,
+        cv=GroupKFold(2),
+        params={"groups": groups},
+        scoring="average_precision",
+    )
+    assert np.all((scores > 0) & (scores <= 1))
