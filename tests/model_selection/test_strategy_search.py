@@ -7,6 +7,7 @@ import types
 
 import numpy as np
 import pytest
+import sklearn
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.dummy import DummyClassifier
@@ -1246,3 +1247,23 @@ def test_groups_reach_a_nested_search(data):
         scoring="average_precision",
     )
     assert np.all((scores > 0) & (scores <= 1))
+
+
+def test_groups_are_routed_with_metadata_routing(data):
+    """Check that with metadata routing a GridSearchCV routes the groups to the
+    search when it requests them (and to its own splitter)."""
+    X, y, groups = _grouped(data)
+    seen = []
+
+    class Recording(GroupKFold):
+        def split(self, X, y=None, groups=None):
+            seen.append(groups is not None)
+            yield from super().split(X, y, groups)
+
+    with sklearn.config_context(enable_metadata_routing=True):
+        search = _search(cv=Recording(3)).set_fit_request(groups=True)
+        GridSearchCV(search, {"n_candidates": [1]}, cv=GroupKFold(2)).fit(
+            X, y, groups=groups
+        )
+    assert seen
+    assert all(seen)
