@@ -261,3 +261,49 @@ def test_compare_negative_ratios_exits_2(capsys):
     assert main(["compare", "--ratios", "-1", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "--ratios must be 0 (no ratio search) or more; got -1." in err
+
+
+@pytest.fixture
+def grouped_csv(tmp_path):
+    """Rows of 60 customers, the label drawn per customer, near-copies within one."""
+    rng = np.random.default_rng(0)
+    customer = rng.integers(0, 60, 600)
+    fraud = (rng.random(60) < 0.2).astype(int)[customer]
+    centre = rng.normal(size=(60, 3))[customer]
+    path = tmp_path / "grouped.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["x0", "x1", "x2", "customer", "fraud"])
+        for row, c, label in zip(
+            centre + 0.01 * rng.normal(size=(600, 3)), customer, fraud
+        ):
+            writer.writerow([*row, f"c{c}", label])
+    return path
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_compare_groups_splits_by_group(
+    grouped_csv, tmp_path, capsys, monkeypatch, large
+):
+    """Check --groups end to end, with and without halving: the folds are by
+    group (the header says so, the imbalance report's splitter too) and the
+    group column is not a feature."""
+    if large:
+        monkeypatch.setattr("imbestimators._compare._cli._LARGE", 100)
+    out = tmp_path / "report"
+    args = ["compare", "--csv", str(grouped_csv), "--target", "fraud"]
+    args += ["--groups", "customer", "--cv", "3x1", "--n-jobs", "1", "--quiet"]
+    args += ["--strategies", "none,class_weight=balanced,RandomUnderSampler"]
+    assert main([*args, "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "(600 rows, 3 features), target 'fraud', groups 'customer'" in printed
+    assert "repeated stratified group 3-fold CV x 1" in printed
+    assert ("successive halving" in printed) == large
+    assert "RepeatedStratifiedGroupKFold" in (out / "imbalance_report.txt").read_text()
+
+
+def test_compare_groups_too_few_exits_2(grouped_csv, capsys):
+    """Check that more folds than groups of the minority is refused up front."""
+    args = ["compare", "--csv", str(grouped_csv), "--target", "fraud"]
+    assert main([*args, "--groups", "customer", "--cv", "40x1", "--quiet"]) == 2
+    assert "--groups: class 1 occurs in" in capsys.readouterr().err

@@ -12,17 +12,20 @@ import sys
 import time
 from pathlib import Path
 
-from sklearn.model_selection import RepeatedStratifiedKFold
-
 from imbestimators._compare._data import (
     DATASETS,
+    check_groups,
     check_target,
     load_csv,
     load_embedded,
     make_preprocessor,
 )
 from imbestimators._compare._errors import CompareError
-from imbestimators._compare._evaluate import cross_validate_strategies, parse_cv
+from imbestimators._compare._evaluate import (
+    comparison_folds,
+    cross_validate_strategies,
+    parse_cv,
+)
 from imbestimators._compare._halving import (
     Rung,
     halving_cross_validate,
@@ -79,6 +82,14 @@ def _add_data_options(parser):
     data = parser.add_argument_group("data (default: the embedded digits-8 data)")
     data.add_argument("--csv", metavar="FILE", help="a CSV file with a header row")
     data.add_argument("--target", metavar="COLUMN", help="the label column of --csv")
+    data.add_argument(
+        "--groups",
+        metavar="COLUMN",
+        help=(
+            "a column of --csv holding each row's group (a customer or patient "
+            "id): not a feature, and no group is ever on both sides of a split"
+        ),
+    )
     data.add_argument(
         "--dataset",
         default="digits-8",
@@ -169,17 +180,22 @@ def main(argv=None):
 
 
 def _load(args, n_splits):
-    if args.csv is None and args.target is not None:
-        raise CompareError("--target needs --csv FILE (the file it is a column of).")
+    for option in ("target", "groups"):
+        if args.csv is None and getattr(args, option) is not None:
+            raise CompareError(
+                f"--{option} needs --csv FILE (the file it is a column of)."
+            )
     if args.csv is not None:
         if args.target is None:
             raise CompareError("--csv needs --target COLUMN (the label column).")
-        dataset = load_csv(args.csv, args.target)
+        dataset = load_csv(args.csv, args.target, groups=args.groups)
         what = f"target column {args.target!r}"
     else:
         dataset = load_embedded(args.dataset)
         what = f"the target of {dataset.name}"
     check_target(dataset.y, n_splits=n_splits, what=what)
+    if dataset.groups is not None:
+        check_groups(dataset.y, dataset.groups, n_splits=n_splits, column=args.groups)
     return dataset
 
 
@@ -258,10 +274,8 @@ def _compare(args):
         context={
             "pos_label": pos_label,
             "chosen": None if chosen is None else chosen.strategy,
-            "cv": RepeatedStratifiedKFold(
-                n_splits=n_splits,
-                n_repeats=n_repeats,
-                random_state=args.random_state,
+            "cv": comparison_folds(
+                n_splits, n_repeats, args.random_state, dataset.groups is not None
             ),
             "notes": notes,
             "rows": _rows_by_strategy(rungs) if len(rungs) > 1 else None,
@@ -306,6 +320,7 @@ def _run(args, strategies, dataset, metrics, ranking, cv):
             n_jobs=args.n_jobs,
             random_state=args.random_state,
             progress=progress,
+            groups=dataset.groups,
         )
         progress.close()
         return [Rung(n_rows, list(strategies), results)]
@@ -324,6 +339,7 @@ def _run(args, strategies, dataset, metrics, ranking, cv):
         n_jobs=args.n_jobs,
         random_state=args.random_state,
         progress=progress,
+        groups=dataset.groups,
     )
     progress.close()
     return rungs
@@ -388,7 +404,8 @@ def _header(dataset, pos_label, n_splits, n_repeats, strategies):
     return (
         f"data: {dataset.description}\n"
         f"{positive}: {pos_label!s}; {counted}, repeated "
-        f"stratified {n_splits}-fold CV x {n_repeats} (mean ± std over "
+        f"stratified {'group ' if dataset.groups is not None else ''}"
+        f"{n_splits}-fold CV x {n_repeats} (mean ± std over "
         f"{n_splits * n_repeats} folds; * ranks)\n"
         f"model: {model}, then LogisticRegression"
         + (" (the neural networks replace it)" if neural else "")

@@ -23,6 +23,7 @@ from imbestimators.utils._validation import label_repr
 __all__ = [
     "DATASETS",
     "Dataset",
+    "check_groups",
     "check_target",
     "load_csv",
     "load_embedded",
@@ -47,6 +48,8 @@ class Dataset:
     numeric: list = field(default_factory=list)
     categorical: list = field(default_factory=list)
     has_missing: bool = False
+    # group labels of the rows (--groups), or None
+    groups: np.ndarray = None
 
     @property
     def classes(self):
@@ -155,26 +158,44 @@ def _split_columns(frame, path):
     return numeric, categorical
 
 
-def load_csv(path, target):
-    """Features and target of a CSV file, with the target column checked.
-
-    The checks that need the CV settings are in :func:`check_target`.
-    """
-    frame = _read_frame(path)
-    if target not in frame.columns:
+def _column(frame, name, option, path):
+    """A column of the CSV, which must exist and have no missing value."""
+    if name not in frame.columns:
         shown = ", ".join(repr(str(c)) for c in list(frame.columns)[:10])
         more = ", ..." if frame.shape[1] > 10 else ""
         raise CompareError(
-            f"--target: no column {target!r} in {str(path)!r}; its columns are "
+            f"{option}: no column {name!r} in {str(path)!r}; its columns are "
             f"{shown}{more}."
         )
-    labels = frame[target]
-    if labels.isna().any():
+    values = frame[name]
+    if values.isna().any():
         raise CompareError(
-            f"--target: column {target!r} has {int(labels.isna().sum())} missing "
+            f"{option}: column {name!r} has {int(values.isna().sum())} missing "
             "values; drop or fill those rows first."
         )
-    X = frame.drop(columns=[target])
+    return values
+
+
+def load_csv(path, target, groups=None):
+    """Features and target of a CSV file, with the target column checked.
+
+    ``groups`` names a column of group labels (a customer, a patient): it is
+    not a feature, and the folds keep each group on one side. The checks that
+    need the CV settings are in :func:`check_target` and :func:`check_groups`.
+    """
+    frame = _read_frame(path)
+    labels = _column(frame, target, "--target", path)
+    not_features = [target]
+    group_labels = None
+    if groups is not None:
+        if groups == target:
+            raise CompareError(
+                f"--groups: column {groups!r} is the target; name the column that "
+                "holds the group of each row (a customer or patient id, say)."
+            )
+        group_labels = _column(frame, groups, "--groups", path).to_numpy()
+        not_features.append(groups)
+    X = frame.drop(columns=not_features)
     if X.shape[1] == 0:
         raise CompareError(
             f"--csv: {str(path)!r} has no feature column besides the target {target!r}."
@@ -188,12 +209,18 @@ def load_csv(path, target):
     return Dataset(
         name=Path(path).name,
         description=f"{path} ({len(frame)} rows, {X.shape[1]} features), "
-        f"target {target!r}",
+        f"target {target!r}"
+        + (
+            ""
+            if groups is None
+            else f", groups {groups!r} ({len(np.unique(group_labels))} groups)"
+        ),
         X=X,
         y=labels.to_numpy(),
         numeric=numeric,
         categorical=categorical,
         has_missing=has_missing,
+        groups=group_labels,
     )
 
 
@@ -227,6 +254,28 @@ def check_target(y, *, n_splits, what="the target"):
             f"the {n_splits} folds of --cv: lower the number of splits "
             f"(e.g. --cv {max(smallest, 2)}x2) or collect more rows of that class."
         )
+
+
+def check_groups(y, groups, *, n_splits, column):
+    """Refuse groups that cannot give ``n_splits`` folds with every class in
+    each test fold (a class in fewer groups than folds leaves test folds
+    without it, where its metrics are undefined)."""
+    n_groups = len(np.unique(groups))
+    if n_groups < n_splits:
+        raise CompareError(
+            f"--groups: column {column!r} has {n_groups} groups, fewer than the "
+            f"{n_splits} folds of --cv; lower the number of splits "
+            f"(e.g. --cv {max(n_groups, 2)}x2)."
+        )
+    for label in np.unique(y):
+        spread = len(np.unique(groups[y == label]))
+        if spread < n_splits:
+            raise CompareError(
+                f"--groups: class {label_repr(label)} occurs in {spread} groups of "
+                f"column {column!r}, fewer than the {n_splits} folds of --cv: some "
+                f"test folds would have none of it; lower the number of splits "
+                f"(e.g. --cv {max(spread, 2)}x2)."
+            )
 
 
 def make_preprocessor(dataset):

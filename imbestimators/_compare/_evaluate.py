@@ -13,14 +13,59 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.model_selection import RepeatedStratifiedKFold
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedGroupKFold
+from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 
 from imbestimators._compare._errors import CompareError
 
-__all__ = ["FoldResult", "cross_validate_strategies", "parse_cv"]
+__all__ = [
+    "FoldResult",
+    "RepeatedStratifiedGroupKFold",
+    "comparison_folds",
+    "cross_validate_strategies",
+    "parse_cv",
+]
 
 _CV_PATTERN = re.compile(r"^\s*(\d+)\s*(?:[xX*]\s*(\d+))?\s*$")
+
+
+class RepeatedStratifiedGroupKFold:
+    """:class:`~sklearn.model_selection.StratifiedGroupKFold` repeated with
+    other shuffles of the groups, as RepeatedStratifiedKFold repeats
+    StratifiedKFold: every group is on one side of each split, and each test
+    fold holds about its share of every class where the groups allow it."""
+
+    def __init__(self, n_splits=5, n_repeats=2, random_state=None):
+        self.n_splits = n_splits
+        self.n_repeats = n_repeats
+        self.random_state = random_state
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return self.n_splits * self.n_repeats
+
+    def split(self, X, y, groups):
+        # the seeds of the repeats are drawn up front, as sklearn's repeats do
+        rng = check_random_state(self.random_state)
+        for _ in range(self.n_repeats):
+            folds = StratifiedGroupKFold(
+                n_splits=self.n_splits,
+                shuffle=True,
+                random_state=rng.randint(np.iinfo(np.int32).max),
+            )
+            yield from folds.split(X, y, groups)
+
+    def __repr__(self):
+        return (
+            f"{type(self).__name__}(n_splits={self.n_splits}, "
+            f"n_repeats={self.n_repeats}, random_state={self.random_state})"
+        )
+
+
+def comparison_folds(n_splits, n_repeats, random_state, grouped=False):
+    """The repeated folds of a comparison: stratified, and by group if ``grouped``."""
+    splitter = RepeatedStratifiedGroupKFold if grouped else RepeatedStratifiedKFold
+    return splitter(n_splits=n_splits, n_repeats=n_repeats, random_state=random_state)
 
 
 def parse_cv(text):
@@ -144,6 +189,7 @@ def cross_validate_strategies(
     n_jobs=None,
     random_state=0,
     progress=None,
+    groups=None,
 ):
     """Score every strategy on the same repeated stratified splits.
 
@@ -164,21 +210,21 @@ def cross_validate_strategies(
     progress : ProgressBar or None
         Updated once per finished fit, with the fit's work counted as the
         number of rows of ``y`` (the caller closes it).
+    groups : ndarray of shape (n_samples,) or None
+        Group labels: the splits are then :class:`RepeatedStratifiedGroupKFold`'s.
 
     Returns
     -------
     list of FoldResult
         One per strategy and fold, sorted by strategy order then fold.
     """
-    cv = RepeatedStratifiedKFold(
-        n_splits=n_splits, n_repeats=n_repeats, random_state=random_state
-    )
+    cv = comparison_folds(n_splits, n_repeats, random_state, groups is not None)
     context = (np.unique(y), pos_label, metrics)
     tasks = [
         delayed(_fit_and_score)(
             strategy, X, y, train, test, divmod(i, n_splits), context
         )
-        for i, (train, test) in enumerate(cv.split(np.zeros(len(y)), y))
+        for i, (train, test) in enumerate(cv.split(np.zeros(len(y)), y, groups))
         for strategy in strategies
     ]
     results = []

@@ -182,6 +182,7 @@ def halving_cross_validate(
     n_jobs=None,
     random_state=0,
     progress=None,
+    groups=None,
 ):
     """Successive halving over ``strategies``, the resource being training rows.
 
@@ -206,6 +207,8 @@ def halving_cross_validate(
         Seeds the subsamples and the folds.
     progress : ProgressBar or None
         Re-planned at each rung; work counted in training rows.
+    groups : ndarray of shape (n_samples,) or None
+        Group labels: each rung's subsample is split by its rows' groups.
 
     Returns
     -------
@@ -232,6 +235,7 @@ def halving_cross_validate(
             n_jobs=n_jobs,
             random_state=random_state,
             progress=progress,
+            groups=None if groups is None else groups[rows],
         )
         for result in results:
             result.n_rows = len(rows)

@@ -85,7 +85,8 @@ def imbalance_text(dataset, *, cv, notes=None):
     """The imbalance report: :mod:`imbestimators.diagnostics` when installed.
 
     ``cv`` is the comparison's splitter (or a number of folds): the report
-    counts the minority rows of its training folds.
+    counts the minority rows of its training folds (split by the data set's
+    groups, if any).
 
     Without it (or if it fails), class counts, shares and the imbalance ratio.
     """
@@ -101,7 +102,7 @@ def imbalance_text(dataset, *, cv, notes=None):
     if not dataset.categorical and not dataset.has_missing:
         X = StandardScaler().fit_transform(dataset.X)
     try:
-        report = report_function(dataset.y, X=X, cv=cv)
+        report = report_function(dataset.y, X=X, cv=cv, groups=dataset.groups)
     except Exception as exc:  # the report is an extra: never lose the comparison
         if notes is not None:
             notes.append(f"imbalance report failed ({type(exc).__name__}: {exc})")

@@ -7,6 +7,7 @@ from sklearn.preprocessing import StandardScaler
 
 from imbestimators._compare._data import (
     DATASETS,
+    check_groups,
     check_target,
     load_csv,
     load_embedded,
@@ -140,3 +141,44 @@ def test_load_csv_numeric_only_is_an_array_with_imputation(tmp_path):
     out = make_preprocessor(dataset).fit_transform(dataset.X)
     assert np.isfinite(out).all()
     assert out.shape == (3, 2)
+
+
+def test_load_csv_groups_column_is_not_a_feature(tmp_path):
+    """Check that --groups takes its column out of the features, as labels."""
+    path = tmp_path / "d.csv"
+    path.write_text("a,customer,y\n1.0,c1,0\n2.0,c2,1\n3.0,c1,0\n")
+    dataset = load_csv(path, "y", groups="customer")
+    assert dataset.numeric == ["a"]
+    assert dataset.categorical == []
+    assert dataset.X.shape == (3, 1)
+    assert dataset.groups.tolist() == ["c1", "c2", "c1"]
+    assert "groups 'customer' (2 groups)" in dataset.description
+    assert load_csv(path, "y").groups is None
+
+
+@pytest.mark.parametrize(
+    ("content", "groups", "message"),
+    [
+        ("a,g,y\n1,1,0\n", "h", r"--groups: no column 'h' in .*; its columns are"),
+        ("a,g,y\n1,1,0\n2,,1\n", "g", r"--groups: column 'g' has 1 missing values"),
+        ("a,g,y\n1,1,0\n", "y", r"--groups: column 'y' is the target"),
+    ],
+)
+def test_load_csv_groups_errors(tmp_path, content, groups, message):
+    """Check the errors of a --groups column that cannot be used."""
+    path = tmp_path / "d.csv"
+    path.write_text(content)
+    with pytest.raises(CompareError, match=message):
+        load_csv(path, "y", groups=groups)
+
+
+def test_check_groups_refuses_too_few_groups():
+    """Check that the folds need as many groups, and each class in as many."""
+    y = np.array([0] * 40 + [1] * 10)
+    with pytest.raises(CompareError, match=r"has 4 groups, fewer than the 5 folds"):
+        check_groups(y, np.arange(50) % 4, n_splits=5, column="g")
+    # the positives all in groups 0 and 1 of 10
+    groups = np.r_[np.arange(40) % 10, np.arange(10) % 2]
+    with pytest.raises(CompareError, match=r"class 1 occurs in 2 groups of column"):
+        check_groups(y, groups, n_splits=5, column="g")
+    check_groups(y, np.arange(50) % 10, n_splits=5, column="g")

@@ -7,7 +7,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 from imbestimators._compare._errors import CompareError
-from imbestimators._compare._evaluate import cross_validate_strategies, parse_cv
+from imbestimators._compare._evaluate import (
+    RepeatedStratifiedGroupKFold,
+    cross_validate_strategies,
+    parse_cv,
+)
 from imbestimators._compare._metrics import METRICS
 from imbestimators._compare._progress import ProgressBar
 from imbestimators._compare._strategies import Strategy
@@ -146,3 +150,53 @@ def test_cross_validate_multiclass_scores_plot_class():
     )
     assert all(r.score.ndim == 1 and len(r.score) == len(r.test) for r in results)
     assert all(0 <= r.scores["f1"] <= 1 for r in results)
+
+
+def _group_closed(groups, test):
+    """Whether no group of the rows ``test`` has a row outside them."""
+    outside = np.setdiff1d(np.arange(len(groups)), test)
+    return not np.isin(groups[outside], groups[test]).any()
+
+
+def test_repeated_stratified_group_kfold():
+    """Check that groups never straddle a split, that each repeat's test folds
+    cover the rows once with the minority in each, and that the seed fixes the
+    repeats, which differ from each other."""
+    rng = np.random.default_rng(0)
+    groups = rng.integers(0, 30, 300)
+    y = (groups % 6 == 0).astype(int)
+    cv = RepeatedStratifiedGroupKFold(n_splits=3, n_repeats=2, random_state=0)
+    splits = list(cv.split(np.zeros(300), y, groups))
+    assert len(splits) == cv.get_n_splits() == 6
+    for _, test in splits:
+        assert _group_closed(groups, test)
+        assert y[test].any()
+    for repeat in (splits[:3], splits[3:]):
+        assert sorted(np.concatenate([t for _, t in repeat])) == list(range(300))
+    assert any(
+        not np.array_equal(a, b) for (_, a), (_, b) in zip(splits[:3], splits[3:])
+    )
+    again = RepeatedStratifiedGroupKFold(n_splits=3, n_repeats=2, random_state=0)
+    for (_, a), (_, b) in zip(splits, again.split(np.zeros(300), y, groups)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_cross_validate_splits_by_group():
+    """Check that with groups every test fold holds whole groups."""
+    X, y = _data()
+    groups = np.arange(len(y)) % 12
+    results = cross_validate_strategies(
+        [_strategy("a")],
+        X,
+        y,
+        metrics=[METRICS["pr_auc"]],
+        pos_label=1,
+        n_splits=3,
+        n_repeats=1,
+        n_jobs=1,
+        groups=groups,
+    )
+    assert len(results) == 3
+    for result in results:
+        assert _group_closed(groups, result.test)
+        assert result.error is None

@@ -7,6 +7,7 @@ import pytest
 from sklearn.datasets import make_classification
 from sklearn.preprocessing import StandardScaler
 
+from imbestimators._compare import _halving as halving
 from imbestimators._compare._halving import (
     halving_cross_validate,
     plan,
@@ -29,6 +30,21 @@ def _data(n_samples=3000, weights=(0.9,)):
     return make_classification(
         n_samples=n_samples, n_features=5, weights=list(weights), random_state=0
     )
+
+
+def _halve(strategies, X, y, **params):
+    """halving_cross_validate ranked by PR-AUC on 2 folds, one repeat, seed 0."""
+    pr_auc = METRICS["pr_auc"]
+    params = {
+        "metrics": [pr_auc],
+        "ranking": pr_auc,
+        "pos_label": 1,
+        "n_splits": 2,
+        "n_repeats": 1,
+        "random_state": 0,
+        **params,
+    }
+    return halving_cross_validate(strategies, X, y, **params)
 
 
 def test_ratio_candidates_follow_their_resampler_within_the_search_range():
@@ -89,23 +105,9 @@ def test_halving_keeps_the_best_third_and_the_baseline(n_jobs):
     """Check rung sizes, nesting, promotion by the ranking metric and the baseline."""
     X, y = _data()
     strategies = ratio_candidates(_strategies(), y, n_ratios=3, random_state=0)
-    pr_auc = METRICS["pr_auc"]
     rows, _alive = plan(strategies, y, n_splits=2, factor=3)
     progress = ProgressBar(1, enabled=False)
-    rungs = halving_cross_validate(
-        strategies,
-        X,
-        y,
-        metrics=[pr_auc],
-        ranking=pr_auc,
-        pos_label=1,
-        n_splits=2,
-        n_repeats=1,
-        factor=3,
-        n_jobs=n_jobs,
-        random_state=0,
-        progress=progress,
-    )
+    rungs = _halve(strategies, X, y, factor=3, n_jobs=n_jobs, progress=progress)
     assert [r.n_rows for r in rungs][-1] == len(y)
     assert len(rungs) == len(rows)
     assert progress.done == sum(2 * len(r.strategies) for r in rungs)
@@ -133,20 +135,9 @@ def test_halving_same_seed_same_rungs():
     """Check that a seed fixes the subsamples, so the survivors and scores."""
     X, y = _data()
     strategies = ratio_candidates(_strategies(), y, n_ratios=2, random_state=0)
-    pr_auc = METRICS["pr_auc"]
 
     def run():
-        rungs = halving_cross_validate(
-            strategies,
-            X,
-            y,
-            metrics=[pr_auc],
-            ranking=pr_auc,
-            pos_label=1,
-            n_splits=2,
-            n_repeats=1,
-            random_state=3,
-        )
+        rungs = _halve(strategies, X, y, random_state=3)
         return [
             (r.n_rows, [(f.strategy, f.scores.get("pr_auc")) for f in r.results])
             for r in rungs
@@ -159,22 +150,10 @@ def test_halving_repeats_the_folds_only_on_the_last_rung():
     """Check one repeat on the subsamples and every repeat on all rows."""
     X, y = _data()
     strategies = ratio_candidates(_strategies(), y, n_ratios=3, random_state=0)
-    pr_auc = METRICS["pr_auc"]
     rows, alive = plan(strategies, y, n_splits=2, factor=3)
     fits, work = planned_work(rows, alive, 2, 3)
     progress = ProgressBar(fits, enabled=False, total_work=work)
-    rungs = halving_cross_validate(
-        strategies,
-        X,
-        y,
-        metrics=[pr_auc],
-        ranking=pr_auc,
-        pos_label=1,
-        n_splits=2,
-        n_repeats=3,
-        random_state=0,
-        progress=progress,
-    )
+    rungs = _halve(strategies, X, y, n_repeats=3, progress=progress)
     for rung in rungs[:-1]:
         assert {r.repeat for r in rung.results} == {0}
     assert len(rungs[-1].results) == 6 * len(rungs[-1].strategies)
@@ -182,3 +161,24 @@ def test_halving_repeats_the_folds_only_on_the_last_rung():
     # the plan is an upper bound that the run meets when the baseline is weak
     assert progress.done == progress.total <= fits
     assert progress.work == pytest.approx(progress.total_work)
+
+
+def test_halving_splits_each_rung_by_its_rows_groups(monkeypatch):
+    """Check that every rung gets the groups of its own rows."""
+    X, y = _data()
+    # the first column holds the row index, so the groups of a rung's rows
+    # can be recomputed from its features
+    X = np.c_[np.arange(len(y)), X]
+    groups = np.arange(len(y)) // 10
+    seen = []
+    original = halving.cross_validate_strategies
+
+    def spy(strategies, X_rung, y_rung, **kwargs):
+        seen.append((X_rung[:, 0].astype(int) // 10, kwargs["groups"]))
+        return original(strategies, X_rung, y_rung, **kwargs)
+
+    monkeypatch.setattr(halving, "cross_validate_strategies", spy)
+    rungs = _halve(_strategies(), X, y, groups=groups)
+    assert len(seen) == len(rungs) > 1
+    for expected, given in seen:
+        np.testing.assert_array_equal(given, expected)

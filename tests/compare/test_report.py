@@ -109,8 +109,8 @@ def test_imbalance_text_uses_diagnostics_when_present(monkeypatch):
     """Check that the diagnostics module's report is used, with X when numeric."""
     calls = {}
 
-    def imbalance_report(y, X=None, cv=None):
-        calls.update(n=len(y), X=X, cv=cv)
+    def imbalance_report(y, X=None, cv=None, *, groups=None):
+        calls.update(n=len(y), X=X, cv=cv, groups=groups)
         return "from diagnostics"
 
     fake = types.ModuleType("imbestimators.diagnostics")
@@ -121,6 +121,10 @@ def test_imbalance_text_uses_diagnostics_when_present(monkeypatch):
     assert imbalance_text(dataset, cv=3) == "from diagnostics"
     assert calls["n"] == 4
     assert calls["cv"] == 3
+    assert calls["groups"] is None
+    grouped = Dataset("toy", "toy", X, np.array([0, 0, 0, 1]), groups=np.arange(4))
+    imbalance_text(grouped, cv=3)
+    np.testing.assert_array_equal(calls["groups"], np.arange(4))
     # the features as the compared models see them: standardised
     np.testing.assert_allclose(calls["X"].mean(axis=0), 0.0, atol=1e-12)
     np.testing.assert_allclose(calls["X"].std(axis=0), 1.0)
@@ -129,7 +133,7 @@ def test_imbalance_text_uses_diagnostics_when_present(monkeypatch):
 def test_imbalance_text_falls_back_with_a_note_when_diagnostics_fails(monkeypatch):
     """Check that a failing report leaves the basic counts and a note."""
 
-    def imbalance_report(y, X=None, cv=None):
+    def imbalance_report(y, X=None, cv=None, *, groups=None):
         raise ValueError("boom")
 
     fake = types.ModuleType("imbestimators.diagnostics")
