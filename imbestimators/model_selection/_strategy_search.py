@@ -886,8 +886,9 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         groups : array-like of shape (n_samples,), default=None
             Group labels of the rows, for a group splitter as ``cv`` (rows of
             a group, such as one customer's transactions, are never split
-            between training and test). Splitters that take no groups ignore
-            them, as in scikit-learn's searches. A ``decision`` with its own
+            between training and test). Splitters that take no groups (an int
+            ``cv`` included) ignore them, with scikit-learn's warning. A
+            ``decision`` with its own
             ``cv`` tunes its rule inside each fit, without the groups.
 
         Returns

@@ -1267,3 +1267,15 @@ def test_groups_are_routed_with_metadata_routing(data):
         )
     assert seen
     assert all(seen)
+
+
+def test_groups_with_a_splitter_that_ignores_them_warn(data):
+    """Check that groups given with an int cv are ignored with scikit-learn's
+    warning, and change nothing."""
+    X, y, groups = _grouped(data)
+    with pytest.warns(UserWarning, match="groups parameter is ignored"):
+        grouped = _search().fit(X, y, groups=groups)
+    plain = _search().fit(X, y)
+    np.testing.assert_array_equal(
+        grouped.cv_results_["mean_test_score"], plain.cv_results_["mean_test_score"]
+    )
