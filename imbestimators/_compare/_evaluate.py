@@ -45,7 +45,8 @@ class RepeatedStratifiedGroupKFold:
         return self.n_splits * self.n_repeats
 
     def split(self, X, y, groups):
-        # the seeds of the repeats are drawn up front, as sklearn's repeats do
+        # one seed per repeat, drawn in turn from random_state: the same seed
+        # gives the same splits, and each repeat shuffles the groups anew
         rng = check_random_state(self.random_state)
         for _ in range(self.n_repeats):
             folds = StratifiedGroupKFold(
