@@ -66,6 +66,8 @@ _DECISION_CV = 3
 # folds make the means that pick the winner less noisy, at twice the last
 # rung's fits (a third repeat helped little on the KEEL sets we tried)
 _AUTO_REPEATS = 2
+# attributes that live only during fit
+_FIT_STATE = ("_groups", "_crossfit", "_fits_done", "_fits_planned")
 
 
 def _estimator_has(attr):
@@ -888,21 +890,32 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
             a group, such as one customer's transactions, are never split
             between training and test). Splitters that take no groups (an int
             ``cv`` included) ignore them, with scikit-learn's warning. A
-            ``decision`` with its own
-            ``cv`` tunes its rule inside each fit, without the groups.
+            ``decision`` with its own ``cv`` tunes its rule inside each fit,
+            without the groups (so that ``cv`` cannot be a group splitter).
 
         Returns
         -------
         self : object
             The fitted search.
         """
-        owner = type(self).__name__
         X, y = indexable(X, y)
         y, classes = self._check_y(y)
         weight = (
             None if sample_weight is None else _check_sample_weight(sample_weight, X)
         )
         self._groups = self._check_groups(groups, len(y))
+        try:
+            self._fit(X, y, weight, classes)
+        finally:
+            # the state of one fit, never left on the estimator (nor pickled),
+            # not even when the fit fails
+            for name in _FIT_STATE:
+                self.__dict__.pop(name, None)
+        return self
+
+    def _fit(self, X, y, weight, classes):
+        """The search and the refit, on checked data."""
+        owner = type(self).__name__
         self._check_repeats()
         self._check_scoring()
         decision, template, self._crossfit = self._decision_rule(y, classes)
@@ -963,8 +976,6 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         self._select(history, specs)
         if self.refit:
             self._refit((X, y, weight, fit_weight), specs, decision, history)
-        del self._crossfit, self._fits_done, self._fits_planned, self._groups
-        return self
 
     def _check_groups(self, groups, n_samples):
         if groups is None:

@@ -1279,3 +1279,15 @@ def test_groups_with_a_splitter_that_ignores_them_warn(data):
     np.testing.assert_array_equal(
         grouped.cv_results_["mean_test_score"], plain.cv_results_["mean_test_score"]
     )
+
+
+def test_a_failed_fit_leaves_no_state_of_the_fit(data):
+    """Check that the groups and other state of one fit are not left on the
+    estimator (and pickled with it) when the fit fails."""
+    X, y, groups = _grouped(data)
+    search = _search(cv=GroupKFold(3), n_repeats=2)
+    with pytest.raises(ValueError, match="n_repeats=2 repeats stratified k-fold"):
+        search.fit(X, y, groups=groups)
+    assert not set(vars(search)) & {"_groups", "_crossfit", "_fits_done"}
+    fitted = _search(cv=GroupKFold(3)).fit(X, y, groups=groups)
+    assert not set(vars(fitted)) & {"_groups", "_crossfit", "_fits_done"}
