@@ -179,7 +179,7 @@ def main(argv=None):
         return 130
 
 
-def _load(args, n_splits):
+def _load(args, n_splits, n_repeats):
     for option in ("target", "groups"):
         if args.csv is None and getattr(args, option) is not None:
             raise CompareError(
@@ -195,7 +195,9 @@ def _load(args, n_splits):
         what = f"the target of {dataset.name}"
     check_target(dataset.y, n_splits=n_splits, what=what)
     if dataset.groups is not None:
-        check_groups(dataset.y, dataset.groups, n_splits=n_splits, column=args.groups)
+        # the folds of the last rung (all rows), as the comparison will draw them
+        cv = comparison_folds(n_splits, n_repeats, args.random_state, grouped=True)
+        check_groups(dataset.y, dataset.groups, cv=cv, column=args.groups)
     return dataset
 
 
@@ -242,7 +244,7 @@ def _compare(args):
     n_splits, n_repeats = parse_cv(args.cv)
     _check_run_options(args)
     ranking, metrics = resolve_metrics(args.scoring)
-    dataset = _load(args, n_splits)
+    dataset = _load(args, n_splits, n_repeats)
     if not args.list_strategies:
         _prepare_output(args.output)
     strategies, notes = _strategies(args, dataset)
@@ -304,7 +306,14 @@ def _run(args, strategies, dataset, metrics, ranking, cv):
     n_rows = len(dataset.y)
     halving = not args.exhaustive and n_rows > _LARGE
     if halving:
-        rows, alive = plan(strategies, dataset.y, n_splits=n_splits, factor=_FACTOR)
+        rows, alive = plan(
+            strategies,
+            dataset.y,
+            n_splits=n_splits,
+            factor=_FACTOR,
+            groups=dataset.groups,
+            random_state=args.random_state,
+        )
         halving = len(rows) > 1
     if not halving:
         total = len(strategies) * n_folds

@@ -256,26 +256,46 @@ def check_target(y, *, n_splits, what="the target"):
         )
 
 
-def check_groups(y, groups, *, n_splits, column):
-    """Refuse groups that cannot give ``n_splits`` folds with every class in
-    each test fold (a class in fewer groups than folds leaves test folds
-    without it, where its metrics are undefined)."""
-    n_groups = len(np.unique(groups))
-    if n_groups < n_splits:
-        raise CompareError(
-            f"--groups: column {column!r} has {n_groups} groups, fewer than the "
-            f"{n_splits} folds of --cv; lower the number of splits "
-            f"(e.g. --cv {max(n_groups, 2)}x2)."
-        )
+def check_groups(y, groups, *, cv, column):
+    """Refuse groups with which the folds of ``cv`` (its ``n_splits``) cannot
+    hold every class in every test fold: its metrics would be undefined there.
+
+    The count checks say by how much to lower ``--cv``; the folds themselves
+    are then built (they are seeded) and checked, since enough groups do not
+    guarantee every class in every fold.
+    """
+    n_splits = cv.n_splits
+    _check_group_count(len(np.unique(groups)), n_splits, f"column {column!r} has")
     for label in np.unique(y):
-        spread = len(np.unique(groups[y == label]))
-        if spread < n_splits:
+        _check_group_count(
+            len(np.unique(groups[y == label])),
+            n_splits,
+            f"class {label_repr(label)} occurs in column {column!r} with",
+        )
+    classes = np.unique(y)
+    for k, (_, test) in enumerate(cv.split(np.zeros(len(y)), y, groups)):
+        missing = np.setdiff1d(classes, y[test])
+        if missing.size:
             raise CompareError(
-                f"--groups: class {label_repr(label)} occurs in {spread} groups of "
-                f"column {column!r}, fewer than the {n_splits} folds of --cv: some "
-                f"test folds would have none of it; lower the number of splits "
-                f"(e.g. --cv {max(spread, 2)}x2)."
+                f"--groups: with the groups of column {column!r}, test fold "
+                f"{k % n_splits + 1} of repeat {k // n_splits + 1} holds no row of "
+                f"class {label_repr(missing[0])}: its groups are too few or too "
+                "uneven for that many folds; lower the number of splits of --cv."
             )
+
+
+def _check_group_count(n_groups, n_splits, what):
+    if n_groups >= n_splits:
+        return
+    advice = (
+        f"lower the number of splits (e.g. --cv {n_groups}x2)"
+        if n_groups >= 2
+        else "cross-validation by group needs at least 2"
+    )
+    raise CompareError(
+        f"--groups: {what} {n_groups} group{'s' * (n_groups != 1)}, fewer than the "
+        f"{n_splits} folds of --cv; {advice}."
+    )
 
 
 def make_preprocessor(dataset):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedGroupKFold
+from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 
@@ -31,10 +31,18 @@ _CV_PATTERN = re.compile(r"^\s*(\d+)\s*(?:[xX*]\s*(\d+))?\s*$")
 
 
 class RepeatedStratifiedGroupKFold:
-    """:class:`~sklearn.model_selection.StratifiedGroupKFold` repeated with
-    other shuffles of the groups, as RepeatedStratifiedKFold repeats
-    StratifiedKFold: every group is on one side of each split, and each test
-    fold holds about its share of every class where the groups allow it."""
+    """Stratified group k-fold, repeated with a new assignment of the groups.
+
+    Every group is on one side of each split, and the groups are dealt to the
+    folds so that each fold gets about its share of every class: in a random
+    order, larger groups roughly first, each to the fold least filled with the
+    classes it holds (fewest rows on a tie). scikit-learn's
+    :class:`~sklearn.model_selection.StratifiedGroupKFold` sorts the shuffled
+    groups by their class spread before dealing them, which fixes the order
+    when every group holds one class (a label per patient or customer): its
+    repeats would all be the same partition, and the corrected t-test over
+    the folds would count copies as evidence.
+    """
 
     def __init__(self, n_splits=5, n_repeats=2, random_state=None):
         self.n_splits = n_splits
@@ -45,22 +53,59 @@ class RepeatedStratifiedGroupKFold:
         return self.n_splits * self.n_repeats
 
     def split(self, X, y, groups):
+        _, y_codes = np.unique(y, return_inverse=True)
+        _, group_ids = np.unique(groups, return_inverse=True)
+        if group_ids.max() + 1 < self.n_splits:
+            raise ValueError(
+                f"Cannot have n_splits={self.n_splits} greater than the number of "
+                f"groups: {group_ids.max() + 1}."
+            )
+        counts = np.zeros((group_ids.max() + 1, y_codes.max() + 1))
+        np.add.at(counts, (group_ids, y_codes), 1)
         # one seed per repeat, drawn in turn from random_state: the same seed
-        # gives the same splits, and each repeat shuffles the groups anew
+        # gives the same splits
         rng = check_random_state(self.random_state)
         for _ in range(self.n_repeats):
-            folds = StratifiedGroupKFold(
-                n_splits=self.n_splits,
-                shuffle=True,
-                random_state=rng.randint(np.iinfo(np.int32).max),
-            )
-            yield from folds.split(X, y, groups)
+            fold_of_row = _deal_groups(counts, self.n_splits, rng)[group_ids]
+            for k in range(self.n_splits):
+                yield np.flatnonzero(fold_of_row != k), np.flatnonzero(fold_of_row == k)
 
     def __repr__(self):
         return (
             f"{type(self).__name__}(n_splits={self.n_splits}, "
             f"n_repeats={self.n_repeats}, random_state={self.random_state})"
         )
+
+
+def _deal_groups(counts, n_splits, rng):
+    """The fold of each group (rows of ``counts``: its rows of each class).
+
+    Adding group ``g`` to fold ``f`` raises the sum over folds and classes of
+    the squared class shares by ``2 sum_c F[f, c] g_c / T_c^2`` plus a term that
+    is the same for every fold, so the fold with the least share-weighted fill
+    of g's classes keeps the folds' shares most even. The order is random
+    (log2 sizes jittered by up to a factor of 2 either way): larger groups are
+    dealt roughly first, while the lists are short enough to absorb them.
+    """
+    sizes = counts.sum(axis=1)
+    order = np.argsort(
+        -(np.log2(sizes) + rng.uniform(-1, 1, len(sizes))), kind="stable"
+    )
+    weight = 1.0 / counts.sum(axis=0) ** 2
+    fill = [[0.0] * counts.shape[1] for _ in range(n_splits)]
+    rows = [0] * n_splits
+    folds = np.empty(len(sizes), dtype=np.intp)
+    for g in order:
+        held = [(c, n * weight[c]) for c, n in enumerate(counts[g]) if n]
+        best = min(
+            range(n_splits),
+            key=lambda f: (sum(fill[f][c] * w for c, w in held), rows[f]),
+        )
+        for c, n in enumerate(counts[g]):
+            fill[best][c] += n
+        rows[best] += sizes[g]
+        folds[g] = best
+    return folds
 
 
 def comparison_folds(n_splits, n_repeats, random_state, grouped=False):

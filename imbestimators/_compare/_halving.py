@@ -20,7 +20,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.utils import check_random_state
 
-from imbestimators._compare._evaluate import cross_validate_strategies
+from imbestimators._compare._evaluate import (
+    comparison_folds,
+    cross_validate_strategies,
+)
 from imbestimators._compare._ranking import rank
 from imbestimators.model_selection._strategy_eval import (
     class_floor,
@@ -28,6 +31,7 @@ from imbestimators.model_selection._strategy_eval import (
     halving_schedule,
     kept_candidates,
     planned_candidates,
+    rungs_split_by_group,
     successive_halving,
 )
 from imbestimators.model_selection._strategy_space import (
@@ -134,20 +138,29 @@ def _floor(y, n_splits):
     return class_floor(RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=1), y)
 
 
-def plan(strategies, y, *, n_splits, factor):
+def plan(strategies, y, *, n_splits, factor, groups=None, random_state=0):
     """The rows of each rung and the candidates planned for each, before any fit.
 
     The candidates of a later rung are an upper bound: the baseline joins the
-    best ``1 / factor`` unless it is among them.
+    best ``1 / factor`` unless it is among them. With ``groups``, the rungs
+    whose subsample (drawn with the int ``random_state``, as
+    :func:`halving_cross_validate` draws it) cannot be split by group with
+    every class in every test fold are left out.
     """
     counts = np.unique(y, return_counts=True)[1]
+    floor = _floor(y, n_splits)
     rows = halving_schedule(
-        counts,
-        len(strategies),
-        factor=factor,
-        min_resources="auto",
-        floor=_floor(y, n_splits),
+        counts, len(strategies), factor=factor, min_resources="auto", floor=floor
     )
+    if groups is not None:
+        rows = rungs_split_by_group(
+            rows,
+            class_permutations(y, check_random_state(random_state)),
+            floor,
+            comparison_folds(n_splits, 1, random_state, grouped=True),
+            y,
+            groups,
+        )
     alive = planned_candidates(
         len(strategies), len(rows), factor, len(_baseline(strategies))
     )
@@ -215,7 +228,14 @@ def halving_cross_validate(
     list of Rung
         The last one has every row.
     """
-    rows_per_rung, alive_plan = plan(strategies, y, n_splits=n_splits, factor=factor)
+    rows_per_rung, alive_plan = plan(
+        strategies,
+        y,
+        n_splits=n_splits,
+        factor=factor,
+        groups=groups,
+        random_state=random_state,
+    )
     folds = _folds_per_rung(len(rows_per_rung), n_splits, n_repeats)
     rungs = []
 

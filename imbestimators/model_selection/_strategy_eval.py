@@ -36,6 +36,7 @@ __all__ = [
     "nested_subsample",
     "planned_candidates",
     "raise_all_failed",
+    "rungs_split_by_group",
     "successive_halving",
 ]
 
@@ -390,6 +391,32 @@ def nested_subsample(permutations, n_rows, floor):
         share = round(n_rows * len(order) / n_samples)
         rows.append(order[: min(len(order), max(share, floor))])
     return np.sort(np.concatenate(rows))
+
+
+def rungs_split_by_group(rungs, permutations, floor, cv, y, groups):
+    """The rungs whose subsample ``cv`` can split by ``groups`` with every
+    class in every test fold; the last rung (all rows) is always kept.
+
+    Subsamples draw rows, not groups: a small rung may hold fewer groups than
+    ``cv`` has folds, or a class in fewer groups, and could not be split (or
+    would score a class that a test fold lacks). Such a rung is left out
+    before any fit, and its candidates go on to the next one.
+    """
+    classes = np.unique(y)
+    kept = []
+    for n_rows in rungs[:-1]:
+        rows = nested_subsample(permutations, n_rows, floor)
+        if _splits_every_class(cv, y[rows], groups[rows], classes):
+            kept.append(n_rows)
+    return [*kept, rungs[-1]]
+
+
+def _splits_every_class(cv, y, groups, classes):
+    try:
+        splits = list(cv.split(np.zeros((len(y), 1)), y, groups))
+    except ValueError:  # fewer groups than folds
+        return False
+    return all(np.isin(classes, y[test]).all() for _, test in splits)
 
 
 def can_subsample(cv):

@@ -33,6 +33,7 @@ from imbestimators.model_selection._strategy_eval import (
     make_selection_scorer,
     planned_candidates,
     raise_all_failed,
+    rungs_split_by_group,
     successive_halving,
 )
 from imbestimators.model_selection._strategy_space import (
@@ -760,6 +761,10 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         else:
             rungs = [len(y)]
         permutations = class_permutations(y, rng)
+        if self._groups is not None:
+            rungs = rungs_split_by_group(
+                rungs, permutations, floor, cv, y, self._groups
+            )
         last_cv = self._last_rung_cv(cv, rng)
         baseline = [
             i for i, c in enumerate(candidates) if specs[c["strategy"]].kind == "none"

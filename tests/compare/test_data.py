@@ -14,6 +14,7 @@ from imbestimators._compare._data import (
     make_preprocessor,
 )
 from imbestimators._compare._errors import CompareError
+from imbestimators._compare._evaluate import RepeatedStratifiedGroupKFold
 
 
 @pytest.mark.parametrize("name", list(DATASETS))
@@ -175,10 +176,33 @@ def test_load_csv_groups_errors(tmp_path, content, groups, message):
 def test_check_groups_refuses_too_few_groups():
     """Check that the folds need as many groups, and each class in as many."""
     y = np.array([0] * 40 + [1] * 10)
+    cv = RepeatedStratifiedGroupKFold(n_splits=5, n_repeats=2, random_state=0)
     with pytest.raises(CompareError, match=r"has 4 groups, fewer than the 5 folds"):
-        check_groups(y, np.arange(50) % 4, n_splits=5, column="g")
+        check_groups(y, np.arange(50) % 4, cv=cv, column="g")
+    with pytest.raises(CompareError, match=r"has 1 group, .*needs at least 2"):
+        check_groups(y, np.zeros(50), cv=cv, column="g")
     # the positives all in groups 0 and 1 of 10
     groups = np.r_[np.arange(40) % 10, np.arange(10) % 2]
-    with pytest.raises(CompareError, match=r"class 1 occurs in 2 groups of column"):
-        check_groups(y, groups, n_splits=5, column="g")
-    check_groups(y, np.arange(50) % 10, n_splits=5, column="g")
+    with pytest.raises(CompareError, match=r"class 1 occurs in column 'g' with 2 "):
+        check_groups(y, groups, cv=cv, column="g")
+    check_groups(y, np.arange(50) % 10, cv=cv, column="g")
+
+
+class _FoldWithoutPositives:
+    """Two folds by group, the second holding no positive row."""
+
+    n_splits = 2
+
+    def split(self, X, y, groups):
+        first = np.flatnonzero(groups < 5)
+        yield np.flatnonzero(groups >= 5), first
+        yield first, np.flatnonzero(groups >= 5)
+
+
+def test_check_groups_refuses_a_test_fold_without_a_class():
+    """Check that enough groups are not enough: the folds themselves are
+    built and every test fold must hold every class."""
+    groups = np.arange(40) % 10
+    y = (groups < 5).astype(int) * (np.arange(40) % 2)
+    with pytest.raises(CompareError, match=r"test fold 2 of repeat 1 holds no row of"):
+        check_groups(y, groups, cv=_FoldWithoutPositives(), column="g")

@@ -158,10 +158,15 @@ def _group_closed(groups, test):
     return not np.isin(groups[outside], groups[test]).any()
 
 
+def _partition(groups, splits):
+    """A repeat's test folds as a set of sets of groups (fold order ignored)."""
+    return frozenset(frozenset(groups[test].tolist()) for _, test in splits)
+
+
 def test_repeated_stratified_group_kfold():
     """Check that groups never straddle a split, that each repeat's test folds
     cover the rows once with the minority in each, and that the seed fixes the
-    repeats, which differ from each other."""
+    repeats."""
     rng = np.random.default_rng(0)
     groups = rng.integers(0, 30, 300)
     y = (groups % 6 == 0).astype(int)
@@ -173,12 +178,48 @@ def test_repeated_stratified_group_kfold():
         assert y[test].any()
     for repeat in (splits[:3], splits[3:]):
         assert sorted(np.concatenate([t for _, t in repeat])) == list(range(300))
-    assert any(
-        not np.array_equal(a, b) for (_, a), (_, b) in zip(splits[:3], splits[3:])
-    )
     again = RepeatedStratifiedGroupKFold(n_splits=3, n_repeats=2, random_state=0)
     for (_, a), (_, b) in zip(splits, again.split(np.zeros(300), y, groups)):
         np.testing.assert_array_equal(a, b)
+
+
+def test_repeated_stratified_group_kfold_repeats_differ_with_one_label_per_group():
+    """Check that repeats are new partitions even when every group holds one
+    class and the groups differ in size (scikit-learn's StratifiedGroupKFold
+    deals such groups in the same order whatever its shuffle, so that all
+    repeats would be one partition)."""
+    sizes = np.arange(3, 43)
+    groups = np.repeat(np.arange(40), sizes)
+    label = (np.random.default_rng(1).random(40) < 0.3).astype(int)
+    y = label[groups]
+    cv = RepeatedStratifiedGroupKFold(n_splits=5, n_repeats=3, random_state=0)
+    splits = list(cv.split(np.zeros(len(y)), y, groups))
+    partitions = {_partition(groups, splits[k : k + 5]) for k in (0, 5, 10)}
+    assert len(partitions) == 3
+    for _, test in splits:
+        assert _group_closed(groups, test)
+        assert y[test].any()
+
+
+def test_repeated_stratified_group_kfold_keeps_the_class_shares():
+    """Check the stratification with many small groups: each test fold holds
+    a fifth of the rows and of the positives, to within a few groups."""
+    rng = np.random.default_rng(0)
+    groups = rng.integers(0, 2000, 50_000)
+    y = (rng.random(50_000) < 0.01).astype(int)
+    cv = RepeatedStratifiedGroupKFold(n_splits=5, n_repeats=2, random_state=0)
+    for _, test in cv.split(np.zeros(len(y)), y, groups):
+        assert abs(len(test) - 10_000) <= 100
+        assert abs(y[test].sum() - y.sum() / 5) <= 5
+
+
+def test_repeated_stratified_group_kfold_too_few_groups():
+    """Check the error for fewer groups than splits."""
+    cv = RepeatedStratifiedGroupKFold(n_splits=5, n_repeats=1, random_state=0)
+    with pytest.raises(
+        ValueError, match="n_splits=5 greater than the number of groups: 3"
+    ):
+        list(cv.split(np.zeros(9), np.r_[np.zeros(6), np.ones(3)], np.arange(9) % 3))
 
 
 def test_cross_validate_splits_by_group():

@@ -182,3 +182,22 @@ def test_halving_splits_each_rung_by_its_rows_groups(monkeypatch):
     assert len(seen) == len(rungs) > 1
     for expected, given in seen:
         np.testing.assert_array_equal(given, expected)
+
+
+def test_rungs_that_cannot_be_split_by_group_are_planned_out():
+    """Check that the plan leaves out the rungs whose subsample lacks a group
+    (here a group of 6 rows, of both classes, that small subsamples miss), and
+    that halving then runs to the end."""
+    X, y = _data()
+    groups = np.random.default_rng(0).integers(0, 4, len(y))
+    tiny = np.r_[np.flatnonzero(y == 1)[:3], np.flatnonzero(y == 0)[:3]]
+    groups[tiny] = 4
+    strategies = ratio_candidates(_strategies(), y, n_ratios=3, random_state=0)
+    plain, _ = plan(strategies, y, n_splits=5, factor=3)
+    grouped, alive = plan(strategies, y, n_splits=5, factor=3, groups=groups)
+    assert grouped[-1] == plain[-1] == len(y)
+    assert len(grouped) < len(plain)
+    assert len(alive) == len(grouped)
+    rungs = _halve(strategies, X, y, n_splits=5, groups=groups)
+    assert [r.n_rows for r in rungs] == grouped
+    assert all(r.error is None for r in rungs[-1].results)

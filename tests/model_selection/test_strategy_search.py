@@ -41,6 +41,7 @@ from imbestimators.model_selection._strategy_eval import (
     cross_fitted_scores,
     halving_schedule,
     nested_subsample,
+    rungs_split_by_group,
 )
 from imbestimators.model_selection._strategy_space import (
     _WeightedPipeline,
@@ -1291,3 +1292,48 @@ def test_a_failed_fit_leaves_no_state_of_the_fit(data):
     assert not set(vars(search)) & {"_groups", "_crossfit", "_fits_done"}
     fitted = _search(cv=GroupKFold(3)).fit(X, y, groups=groups)
     assert not set(vars(fitted)) & {"_groups", "_crossfit", "_fits_done"}
+
+
+def _few_large_groups(seed=0):
+    """Four groups of 400 rows and one of 4, a tenth of each group positive."""
+    rng = np.random.default_rng(seed)
+    groups = np.repeat(np.arange(5), [400, 400, 400, 400, 4])
+    y = np.zeros(len(groups), dtype=int)
+    for g in range(5):
+        rows = np.flatnonzero(groups == g)
+        y[rng.choice(rows, max(1, len(rows) // 10), replace=False)] = 1
+    X = rng.normal(size=(len(y), 4)) + y[:, None]
+    return X, y, groups
+
+
+def test_rungs_that_cannot_be_split_by_group_are_left_out():
+    """Check that a subsample holding fewer groups than folds is no rung (it
+    could not be split), and that the last rung, all rows, stays."""
+    _, y, groups = _few_large_groups()
+    rungs = [300, 900, len(y)]
+    rng = np.random.RandomState(0)
+    permutations = class_permutations(y, rng)
+    kept = rungs_split_by_group(rungs, permutations, 10, GroupKFold(5), y, groups)
+    assert kept[-1] == len(y)
+    assert len(kept) < len(rungs)
+    for n_rows in rungs[:-1]:
+        rows = nested_subsample(permutations, n_rows, 10)
+        # GroupKFold(5) tests each of the 5 groups alone: each needs both classes
+        splittable = all(
+            set(y[rows][groups[rows] == g].tolist()) == {0, 1} for g in range(5)
+        )
+        assert (n_rows in kept) == splittable
+    two_folds = rungs_split_by_group(rungs, permutations, 10, GroupKFold(2), y, groups)
+    assert two_folds == rungs
+
+
+@pytest.mark.parametrize("seed", [13, 18])
+def test_group_search_skips_rungs_it_cannot_split(seed):
+    """Check that a search whose small rungs miss the small group still runs
+    (before, GroupKFold raised in the middle of the fit)."""
+    X, y, groups = _few_large_groups()
+    search = ImbalanceStrategySearchCV(
+        LogisticRegression(), cv=GroupKFold(5), n_candidates=6, random_state=seed
+    ).fit(X, y, groups=groups)
+    assert search.n_resources_[-1] == len(y)
+    assert np.isfinite(search.best_score_)
