@@ -761,7 +761,8 @@ class ImbalanceStrategySearchCV(ClassifierMixin, MetaEstimatorMixin, BaseEstimat
         else:
             rungs = [len(y)]
         permutations = class_permutations(y, rng)
-        if self._groups is not None:
+        if self._groups is not None and not isinstance(self.cv, Integral):
+            # (an int cv is stratified k-fold, which ignores the groups)
             rungs = rungs_split_by_group(
                 rungs, permutations, floor, cv, y, self._groups
             )
