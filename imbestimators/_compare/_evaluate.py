@@ -85,7 +85,8 @@ def _deal_groups(counts, n_splits, rng):
     is the same for every fold, so the fold with the least share-weighted fill
     of g's classes keeps the folds' shares most even. The order is random
     (log2 sizes jittered by up to a factor of 2 either way): larger groups are
-    dealt roughly first, while the lists are short enough to absorb them.
+    dealt roughly first, so that the smaller ones dealt later even the folds
+    out.
     """
     sizes = counts.sum(axis=1)
     order = np.argsort(
