@@ -349,6 +349,7 @@ def _run(args, strategies, dataset, metrics, ranking, cv):
         random_state=args.random_state,
         progress=progress,
         groups=dataset.groups,
+        schedule=(rows, alive),
     )
     progress.close()
     return rungs

@@ -17,6 +17,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils.multiclass import type_of_target
 
 from imbestimators._compare._errors import CompareError
+from imbestimators.model_selection._strategy_eval import fold_without_a_class
 from imbestimators.utils._optional import import_optional
 from imbestimators.utils._validation import label_repr
 
@@ -272,16 +273,15 @@ def check_groups(y, groups, *, cv, column):
             n_splits,
             f"class {label_repr(label)} occurs in column {column!r} with",
         )
-    classes = np.unique(y)
-    for k, (_, test) in enumerate(cv.split(np.zeros(len(y)), y, groups)):
-        missing = np.setdiff1d(classes, y[test])
-        if missing.size:
-            raise CompareError(
-                f"--groups: with the groups of column {column!r}, test fold "
-                f"{k % n_splits + 1} of repeat {k // n_splits + 1} holds no row of "
-                f"class {label_repr(missing[0])}: its groups are too few or too "
-                "uneven for that many folds; lower the number of splits of --cv."
-            )
+    empty = fold_without_a_class(cv, y, groups)
+    if empty is not None:
+        k, label = empty
+        raise CompareError(
+            f"--groups: with the groups of column {column!r}, test fold "
+            f"{k % n_splits + 1} of repeat {k // n_splits + 1} holds no row of "
+            f"class {label_repr(label)}: its groups are too few or too "
+            "uneven for that many folds; lower the number of splits of --cv."
+        )
 
 
 def _check_group_count(n_groups, n_splits, what):

@@ -196,6 +196,7 @@ def halving_cross_validate(
     random_state=0,
     progress=None,
     groups=None,
+    schedule=None,
 ):
     """Successive halving over ``strategies``, the resource being training rows.
 
@@ -222,20 +223,26 @@ def halving_cross_validate(
         Re-planned at each rung; work counted in training rows.
     groups : ndarray of shape (n_samples,) or None
         Group labels: each rung's subsample is split by its rows' groups.
+    schedule : tuple or None
+        ``(rows per rung, candidates planned per rung)`` of :func:`plan` with
+        the same arguments, when the caller already has it (planning by group
+        splits every rung's subsample once).
 
     Returns
     -------
     list of Rung
         The last one has every row.
     """
-    rows_per_rung, alive_plan = plan(
-        strategies,
-        y,
-        n_splits=n_splits,
-        factor=factor,
-        groups=groups,
-        random_state=random_state,
-    )
+    if schedule is None:
+        schedule = plan(
+            strategies,
+            y,
+            n_splits=n_splits,
+            factor=factor,
+            groups=groups,
+            random_state=random_state,
+        )
+    rows_per_rung, alive_plan = schedule
     folds = _folds_per_rung(len(rows_per_rung), n_splits, n_repeats)
     rungs = []
 

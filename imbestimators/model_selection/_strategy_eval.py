@@ -30,6 +30,7 @@ __all__ = [
     "class_permutations",
     "cross_fitted_scores",
     "fit_and_score",
+    "fold_without_a_class",
     "halving_schedule",
     "kept_candidates",
     "make_selection_scorer",
@@ -402,21 +403,26 @@ def rungs_split_by_group(rungs, permutations, floor, cv, y, groups):
     would score a class that a test fold lacks). Such a rung is left out
     before any fit, and its candidates go on to the next one.
     """
-    classes = np.unique(y)
     kept = []
     for n_rows in rungs[:-1]:
         rows = nested_subsample(permutations, n_rows, floor)
-        if _splits_every_class(cv, y[rows], groups[rows], classes):
-            kept.append(n_rows)
+        try:
+            if fold_without_a_class(cv, y[rows], groups[rows]) is None:
+                kept.append(n_rows)
+        except ValueError:  # fewer groups than folds
+            pass
     return [*kept, rungs[-1]]
 
 
-def _splits_every_class(cv, y, groups, classes):
-    try:
-        splits = list(cv.split(np.zeros((len(y), 1)), y, groups))
-    except ValueError:  # fewer groups than folds
-        return False
-    return all(np.isin(classes, y[test]).all() for _, test in splits)
+def fold_without_a_class(cv, y, groups):
+    """The first test fold of ``cv`` that holds no row of some class of ``y``:
+    ``(index of the split, a class it lacks)``, or None when there is none."""
+    classes = np.unique(y)
+    for k, (_, test) in enumerate(cv.split(np.zeros((len(y), 1)), y, groups)):
+        missing = np.setdiff1d(classes, y[test])
+        if missing.size:
+            return k, missing[0]
+    return None
 
 
 def can_subsample(cv):
